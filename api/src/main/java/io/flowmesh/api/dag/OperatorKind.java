@@ -1,0 +1,18 @@
+package io.flowmesh.api.dag;
+
+/** What a {@link OneInputTransformation} does with its function; the runtime picks the operator. */
+public enum OperatorKind {
+    /** {@code MapFunction}. */
+    MAP,
+    /** {@code FilterFunction}. */
+    FILTER,
+    /** {@code FlatMapFunction}. */
+    FLAT_MAP,
+    /** {@code ReduceFunction} on a keyed stream: a running reduce per key, one output per input. */
+    KEYED_REDUCE;
+
+    /** True when the operator keeps keyed state and so needs a keyed input. */
+    public boolean isKeyed() {
+        return this == KEYED_REDUCE;
+    }
+}

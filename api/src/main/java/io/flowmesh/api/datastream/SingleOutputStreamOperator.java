@@ -1,0 +1,33 @@
+package io.flowmesh.api.datastream;
+
+import io.flowmesh.api.dag.Transformation;
+import io.flowmesh.api.environment.StreamExecutionEnvironment;
+
+/** The stream an operator produces; the operator's name, uid and parallelism are set here. */
+public class SingleOutputStreamOperator<T> extends DataStream<T> {
+
+    public SingleOutputStreamOperator(StreamExecutionEnvironment environment, Transformation<T> transformation) {
+        super(environment, transformation);
+    }
+
+    public SingleOutputStreamOperator<T> name(String name) {
+        transformation.setName(name);
+        return this;
+    }
+
+    /** A stable operator id: it maps the operator's state in savepoints across program changes. */
+    public SingleOutputStreamOperator<T> uid(String uid) {
+        transformation.setUid(uid);
+        return this;
+    }
+
+    public SingleOutputStreamOperator<T> setParallelism(int parallelism) {
+        transformation.setParallelism(parallelism);
+        return this;
+    }
+
+    public SingleOutputStreamOperator<T> setMaxParallelism(int maxParallelism) {
+        transformation.setMaxParallelism(maxParallelism);
+        return this;
+    }
+}

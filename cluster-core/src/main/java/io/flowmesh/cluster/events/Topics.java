@@ -1,0 +1,57 @@
+package io.flowmesh.cluster.events;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** The names of Flowmesh's topics under a prefix, and their creation. */
+public record Topics(String prefix) {
+    public static final int PARTITIONS = 4;
+
+    public String lifecycle() {
+        return prefix + "lifecycle";
+    }
+
+    public String checkpoints() {
+        return prefix + "checkpoints";
+    }
+
+    public String commands() {
+        return prefix + "commands";
+    }
+
+    public String commandResults() {
+        return prefix + "command-results";
+    }
+
+    public List<String> all() {
+        return List.of(lifecycle(), checkpoints(), commands(), commandResults());
+    }
+
+    /** Creates the topics that do not exist yet; waits at most {@code timeoutMillis}. */
+    public void ensureCreated(String bootstrapServers, long timeoutMillis) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeoutMillis, Integer.MAX_VALUE));
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(timeoutMillis, Integer.MAX_VALUE));
+        try (Admin admin = Admin.create(p)) {
+            short replication = (short) Math.min(3, admin.describeCluster().nodes().get(timeoutMillis, TimeUnit.MILLISECONDS).size());
+            for (String topic : all()) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, replication)
+                            .configs(Map.of("retention.ms", "-1")))).all().get(timeoutMillis, TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.flowmesh.cluster.storage;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Objects in one S3 bucket, by key. Every method may throw {@link StorageException} naming the
+ * object and the cause when S3 is unreachable or refuses the operation.
+ */
+public interface BlobStore extends AutoCloseable {
+    String bucket();
+
+    /** {@code s3://<bucket>/<key>}. */
+    default String uri(String key) {
+        return "s3://" + bucket() + "/" + key;
+    }
+
+    /** The key of an {@code s3://<this bucket>/...} URI; empty when the URI names another bucket or is malformed. */
+    default Optional<String> keyOf(String uri) {
+        String prefix = "s3://" + bucket() + "/";
+        return uri != null && uri.startsWith(prefix) && uri.length() > prefix.length() ? Optional.of(uri.substring(prefix.length())) : Optional.empty();
+    }
+
+    void put(String key, byte[] data);
+
+    void put(String key, Path file);
+
+    /** The object's bytes, or empty when there is no such object. */
+    Optional<byte[]> get(String key);
+
+    /** Downloads the object to {@code target}; false when there is no such object. */
+    boolean download(String key, Path target);
+
+    boolean exists(String key);
+
+    /** Fails with a {@link StorageException} unless the bucket can be reached. */
+    void checkReachable();
+
+    @Override
+    void close();
+}

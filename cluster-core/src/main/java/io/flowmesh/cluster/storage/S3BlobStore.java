@@ -1,0 +1,156 @@
+package io.flowmesh.cluster.storage;
+
+import io.flowmesh.cluster.config.S3Config;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** {@link BlobStore} on S3 or an S3-protocol server (path-style access, checksums only when required). */
+public final class S3BlobStore implements BlobStore {
+    private final S3Client s3;
+    private final String bucket;
+    private final String endpoint;
+
+    public S3BlobStore(S3Config config) {
+        S3ClientBuilder b = S3Client.builder()
+                .region(Region.of(config.region()))
+                .forcePathStyle(true)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(3))
+                        .socketTimeout(Duration.ofSeconds(30)))
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(60)));
+        config.endpoint().ifPresent(e -> b.endpointOverride(URI.create(e)));
+        if (config.accessKey().isPresent()) {
+            b.credentialsProvider(StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(config.accessKey().get(), config.secretKey().orElse(""))));
+        } else {
+            b.credentialsProvider(DefaultCredentialsProvider.builder().build());
+        }
+        this.s3 = b.build();
+        this.bucket = config.bucket();
+        this.endpoint = config.endpoint().orElse("Amazon S3");
+    }
+
+    @Override
+    public String bucket() {
+        return bucket;
+    }
+
+    /** Creates the bucket if it does not exist yet. */
+    public void createBucketIfMissing() {
+        try {
+            s3.headBucket(r -> r.bucket(bucket));
+        } catch (NoSuchBucketException e) {
+            s3.createBucket(r -> r.bucket(bucket));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                s3.createBucket(r -> r.bucket(bucket));
+            } else {
+                throw failure("cannot access bucket", "", e);
+            }
+        } catch (SdkException e) {
+            throw failure("cannot reach", "", e);
+        }
+    }
+
+    @Override
+    public void put(String key, byte[] data) {
+        try {
+            s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(data));
+        } catch (SdkException e) {
+            throw failure("cannot write", key, e);
+        }
+    }
+
+    @Override
+    public void put(String key, Path file) {
+        try {
+            s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromFile(file));
+        } catch (SdkException e) {
+            throw failure("cannot write", key, e);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        try {
+            return Optional.of(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw failure("cannot read", key, e);
+        }
+    }
+
+    @Override
+    public boolean download(String key, Path target) {
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(bucket).key(key))) {
+            Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (SdkException e) {
+            throw failure("cannot read", key, e);
+        } catch (java.io.IOException e) {
+            throw new StorageException("cannot write " + target + " while downloading " + uri(key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean exists(String key) {
+        try {
+            s3.headObject(r -> r.bucket(bucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw failure("cannot read", key, e);
+        } catch (SdkException e) {
+            throw failure("cannot read", key, e);
+        }
+    }
+
+    @Override
+    public void checkReachable() {
+        try {
+            s3.headBucket(r -> r.bucket(bucket));
+        } catch (SdkException e) {
+            throw failure("cannot reach", "", e);
+        }
+    }
+
+    private StorageException failure(String what, String key, SdkException e) {
+        return new StorageException(what + " " + uri(key) + " at " + endpoint + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+}

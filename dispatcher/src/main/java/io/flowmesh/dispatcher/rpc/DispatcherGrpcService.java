@@ -1,0 +1,213 @@
+package io.flowmesh.dispatcher.rpc;
+
+import io.flowmesh.cluster.events.LifecycleEvents;
+import io.flowmesh.cluster.rpc.GrpcChannels;
+import io.flowmesh.cluster.storage.ArtifactStore;
+import io.flowmesh.dispatcher.DispatcherConfig;
+import io.flowmesh.dispatcher.JobSubmitter;
+import io.flowmesh.dispatcher.registry.JobRegistry;
+import io.flowmesh.proto.Artifact;
+import io.flowmesh.proto.ArtifactChunk;
+import io.flowmesh.proto.CancelJobResponse;
+import io.flowmesh.proto.ClusterOverview;
+import io.flowmesh.proto.DispatcherServiceGrpc;
+import io.flowmesh.proto.Empty;
+import io.flowmesh.proto.JobDetails;
+import io.flowmesh.proto.JobEventsRequest;
+import io.flowmesh.proto.JobEventsResponse;
+import io.flowmesh.proto.JobIdRequest;
+import io.flowmesh.proto.JobManagerServiceGrpc;
+import io.flowmesh.proto.JobStatus;
+import io.flowmesh.proto.ListJobsRequest;
+import io.flowmesh.proto.ListJobsResponse;
+import io.flowmesh.proto.SubmitJobRequest;
+import io.flowmesh.proto.SubmitJobResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/** The dispatcher's public gRPC API; see {@code dispatcher.proto} for the contract of each call. */
+@GrpcService
+@Blocking
+public class DispatcherGrpcService extends DispatcherServiceGrpc.DispatcherServiceImplBase {
+    private static final Logger LOG = Logger.getLogger(DispatcherGrpcService.class);
+    private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
+
+    @Inject
+    JobSubmitter submitter;
+
+    @Inject
+    JobRegistry registry;
+
+    @Inject
+    ArtifactStore artifacts;
+
+    @Inject
+    GrpcChannels channels;
+
+    @Inject
+    DispatcherConfig config;
+
+    @Override
+    public StreamObserver<ArtifactChunk> uploadArtifact(StreamObserver<Artifact> out) {
+        return new StreamObserver<>() {
+            private Path file;
+            private OutputStream stream;
+            private String name = "artifact";
+            private long size;
+            private boolean failed;
+
+            @Override
+            public void onNext(ArtifactChunk chunk) {
+                if (failed) {
+                    return;
+                }
+                try {
+                    if (stream == null) {
+                        if (!chunk.getFileName().isBlank()) {
+                            name = chunk.getFileName();
+                        }
+                        Files.createDirectories(submitter.artifactCache());
+                        file = Files.createTempFile(submitter.artifactCache(), "upload-", ".jar");
+                        stream = Files.newOutputStream(file);
+                    }
+                    size += chunk.getData().size();
+                    if (size > config.maxArtifactBytes()) {
+                        fail(Status.INVALID_ARGUMENT.withDescription(name + " is larger than the limit of " + config.maxArtifactBytes() + " bytes"));
+                        return;
+                    }
+                    chunk.getData().writeTo(stream);
+                } catch (IOException e) {
+                    fail(Status.INTERNAL.withDescription("cannot buffer the upload: " + e.getMessage()));
+                }
+            }
+
+            private void fail(Status status) {
+                failed = true;
+                cleanUp();
+                out.onError(status.asRuntimeException());
+            }
+
+            private void cleanUp() {
+                try {
+                    if (stream != null) {
+                        stream.close();
+                    }
+                    if (file != null) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (IOException ignored) {
+                    // a temp file left behind is harmless
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                cleanUp();
+            }
+
+            @Override
+            public void onCompleted() {
+                if (failed) {
+                    return;
+                }
+                try {
+                    if (stream == null) {
+                        fail(Status.INVALID_ARGUMENT.withDescription("the upload was empty"));
+                        return;
+                    }
+                    stream.close();
+                    byte[] head = new byte[4];
+                    int n;
+                    try (var in = Files.newInputStream(file)) {
+                        n = in.readNBytes(head, 0, 4);
+                    }
+                    if (n < 4 || !java.util.Arrays.equals(head, ZIP_MAGIC)) {
+                        fail(Status.INVALID_ARGUMENT.withDescription(name + " is not a jar file (it does not start with the zip signature)"));
+                        return;
+                    }
+                    ArtifactStore.StoredArtifact stored = artifacts.store(file);
+                    LOG.infof("stored artifact %s (%d bytes) as %s", name, stored.size(), stored.uri());
+                    out.onNext(Artifact.newBuilder().setUri(stored.uri()).setSha256(stored.sha256()).setSizeBytes(stored.size()).build());
+                    out.onCompleted();
+                } catch (IOException e) {
+                    fail(Status.INTERNAL.withDescription("cannot read the upload: " + e.getMessage()));
+                } catch (RuntimeException e) {
+                    fail(Status.UNAVAILABLE.withDescription("cannot store " + name + " in S3: " + e.getMessage()));
+                } finally {
+                    cleanUp();
+                }
+            }
+        };
+    }
+
+    @Override
+    public void submitJob(SubmitJobRequest request, StreamObserver<SubmitJobResponse> out) {
+        answer(out, () -> submitter.submit(request));
+    }
+
+    @Override
+    public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> out) {
+        answer(out, () -> ListJobsResponse.newBuilder().addAllJobs(registry.list(request.getIncludeTerminal())).build());
+    }
+
+    @Override
+    public void getJob(JobIdRequest request, StreamObserver<JobDetails> out) {
+        answer(out, () -> registry.details(request.getJobId()).orElseThrow(() -> unknownJob(request.getJobId())));
+    }
+
+    @Override
+    public void cancelJob(JobIdRequest request, StreamObserver<CancelJobResponse> out) {
+        answer(out, () -> {
+            JobStatus status = registry.status(request.getJobId()).orElseThrow(() -> unknownJob(request.getJobId()));
+            if (LifecycleEvents.isTerminal(status)) {
+                throw Status.FAILED_PRECONDITION.withDescription("job " + request.getJobId() + " is already " + status + "; nothing to cancel")
+                        .asRuntimeException();
+            }
+            return JobManagerServiceGrpc.newBlockingStub(channels.get(config.jobmanagerAddress())).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .cancelJob(request);
+        });
+    }
+
+    @Override
+    public void getJobEvents(JobEventsRequest request, StreamObserver<JobEventsResponse> out) {
+        answer(out, () -> JobEventsResponse.newBuilder()
+                .addAllEvents(registry.events(request.getJobId()).orElseThrow(() -> unknownJob(request.getJobId()))).build());
+    }
+
+    @Override
+    public void getClusterOverview(Empty request, StreamObserver<ClusterOverview> out) {
+        answer(out, () -> JobManagerServiceGrpc.newBlockingStub(channels.get(config.jobmanagerAddress())).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .getClusterOverview(request).toBuilder().putAllJobsByStatus(registry.jobsByStatus()).build());
+    }
+
+    private static StatusRuntimeException unknownJob(String jobId) {
+        return Status.NOT_FOUND.withDescription("no job with id '" + jobId + "'").asRuntimeException();
+    }
+
+    private static <T> void answer(StreamObserver<T> out, Supplier<T> call) {
+        T result;
+        try {
+            result = call.get();
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("unexpected failure", e);
+            out.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
+            return;
+        }
+        out.onNext(result);
+        out.onCompleted();
+    }
+}

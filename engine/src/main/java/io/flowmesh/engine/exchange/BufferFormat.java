@@ -1,0 +1,17 @@
+package io.flowmesh.engine.exchange;
+
+/**
+ * The layout of a buffer: a sequence of elements, each a one-byte tag followed by its payload.
+ * Records never span buffers (a record larger than the buffer size gets a buffer of its own), so a
+ * reader needs no state across buffers. Events travel in-band, in order with the records.
+ */
+public final class BufferFormat {
+    /** Followed by the record, as the edge's serializer wrote it. */
+    public static final byte RECORD = 0;
+    /** Followed by the watermark's timestamp (long). */
+    public static final byte WATERMARK = 1;
+    /** No payload; the last element of a subpartition. */
+    public static final byte END_OF_PARTITION = 2;
+
+    private BufferFormat() {}
+}

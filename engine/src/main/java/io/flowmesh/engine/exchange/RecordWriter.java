@@ -1,0 +1,94 @@
+package io.flowmesh.engine.exchange;
+
+import io.flowmesh.engine.serialization.DataOutputSerializer;
+import io.flowmesh.engine.serialization.TypeSerializer;
+
+/**
+ * Serializes one subtask's output records into per-subpartition buffers of {@code bufferSize}
+ * bytes and hands a buffer to its subpartition when it is full or flushed. Used only by the
+ * producing subtask's thread.
+ *
+ * <p>Each record is serialized once into a reused scratch array and copied into its target
+ * buffer(s); no allocation per record apart from a new buffer every {@code bufferSize} bytes.
+ */
+public final class RecordWriter {
+    private final ResultSubpartition[] subpartitions;
+    private final ChannelSelector selector;
+    private final TypeSerializer<Object> serializer;
+    private final int bufferSize;
+    private final DataOutputSerializer scratch = new DataOutputSerializer(256);
+    private final byte[][] current;
+    private final int[] positions;
+    private long recordsOut;
+
+    public RecordWriter(ResultSubpartition[] subpartitions, ChannelSelector selector, TypeSerializer<Object> serializer, int bufferSize) {
+        this.subpartitions = subpartitions;
+        this.selector = selector;
+        this.serializer = serializer;
+        this.bufferSize = bufferSize;
+        this.current = new byte[subpartitions.length][];
+        this.positions = new int[subpartitions.length];
+    }
+
+    public void emit(Object record) throws Exception {
+        scratch.clear();
+        scratch.writeByte(BufferFormat.RECORD);
+        serializer.serialize(record, scratch);
+        if (selector.isBroadcast()) {
+            for (int i = 0; i < subpartitions.length; i++) {
+                copyInto(i);
+            }
+        } else {
+            copyInto(selector.select(record));
+        }
+        recordsOut++;
+    }
+
+    private void copyInto(int channel) throws InterruptedException {
+        int len = scratch.length();
+        byte[] buffer = current[channel];
+        if (buffer != null && positions[channel] + len > buffer.length) {
+            flush(channel);
+            buffer = null;
+        }
+        if (buffer == null) {
+            buffer = current[channel] = new byte[Math.max(bufferSize, len)];
+        }
+        System.arraycopy(scratch.array(), 0, buffer, positions[channel], len);
+        positions[channel] += len;
+    }
+
+    /** Hands the channel's partial buffer to its subpartition (may block on backpressure). */
+    public void flush(int channel) throws InterruptedException {
+        if (positions[channel] > 0) {
+            subpartitions[channel].add(new Buffer(current[channel], positions[channel], false));
+            current[channel] = null;
+            positions[channel] = 0;
+        }
+    }
+
+    public void flushAll() throws InterruptedException {
+        for (int i = 0; i < subpartitions.length; i++) {
+            flush(i);
+        }
+    }
+
+    /** Sends END_OF_PARTITION on every subpartition, after everything emitted so far. */
+    public void finish() throws InterruptedException {
+        for (int i = 0; i < subpartitions.length; i++) {
+            byte[] buffer = current[i];
+            if (buffer == null || positions[i] + 1 > buffer.length) {
+                flush(i);
+                buffer = current[i] = new byte[1];
+            }
+            buffer[positions[i]++] = BufferFormat.END_OF_PARTITION;
+            subpartitions[i].add(new Buffer(buffer, positions[i], true));
+            current[i] = null;
+            positions[i] = 0;
+        }
+    }
+
+    public long recordsOut() {
+        return recordsOut;
+    }
+}

@@ -1,0 +1,19 @@
+package io.flowmesh.engine.graph;
+
+import io.flowmesh.api.functions.Function;
+import io.flowmesh.api.functions.KeySelector;
+import java.io.Serializable;
+
+/**
+ * One operator of a chain as it travels to the TaskManagers: its stable id, its name, what it does
+ * and the user function that does it.
+ *
+ * @param function the user's {@code Source}, {@code MapFunction}, ..., {@code Sink}
+ * @param stateKeySelector for keyed operators, the key selector of the keyed input; else null
+ */
+public record OperatorSpec(String operatorId, String name, Kind kind, Function function, KeySelector<?, ?> stateKeySelector)
+        implements Serializable {
+
+    /** The operator implementations the runtime knows. */
+    public enum Kind { SOURCE, MAP, FILTER, FLAT_MAP, KEYED_REDUCE, SINK }
+}

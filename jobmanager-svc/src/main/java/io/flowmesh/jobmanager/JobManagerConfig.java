@@ -1,0 +1,21 @@
+package io.flowmesh.jobmanager;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** JobManager settings (env: FLOWMESH_JOBMANAGER_HEARTBEAT_TIMEOUT, ...). */
+@ConfigMapping(prefix = "flowmesh.jobmanager")
+public interface JobManagerConfig {
+    /** How often TaskManagers heartbeat (Flink: {@code heartbeat.interval}). */
+    @WithDefault("1s")
+    Duration heartbeatInterval();
+
+    /** A TaskManager silent this long is lost and its subtasks fail (Flink: {@code heartbeat.timeout}). */
+    @WithDefault("5s")
+    Duration heartbeatTimeout();
+
+    /** How long a job waits for enough free slots before it fails (Flink: {@code slot.request.timeout}). */
+    @WithDefault("60s")
+    Duration slotRequestTimeout();
+}

@@ -1,0 +1,163 @@
+package io.flowmesh.jobmanager.resourcemanager;
+
+import io.flowmesh.jobmanager.JobManagerConfig;
+import io.flowmesh.proto.TaskManagerInfo;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * The registered TaskManagers and their slots. TaskManagers register and heartbeat over gRPC; one
+ * that misses heartbeats for the configured timeout is removed and the listeners are told, so the
+ * scheduler can fail the subtasks it ran. Slots are allocated with slot sharing: a job takes as many
+ * slots as its largest vertex parallelism, and subtask {@code i} of every vertex runs in slot {@code i}.
+ * All methods are synchronized; allocation is rare (once per job start).
+ */
+@Singleton
+public class TaskManagerRegistry {
+    private static final Logger LOG = Logger.getLogger(TaskManagerRegistry.class);
+
+    /** A registered TaskManager. */
+    public static final class Entry {
+        public final String id;
+        public final String rpcAddress;
+        public final String dataAddress;
+        public final int slots;
+        int allocated;
+        volatile long lastHeartbeat;
+
+        Entry(String id, String rpcAddress, String dataAddress, int slots) {
+            this.id = id;
+            this.rpcAddress = rpcAddress;
+            this.dataAddress = dataAddress;
+            this.slots = slots;
+            this.lastHeartbeat = System.currentTimeMillis();
+        }
+    }
+
+    /** A job's slots: the TaskManager of slot i. */
+    public record SlotAllocation(String jobId, List<Entry> slots) {}
+
+    @Inject
+    JobManagerConfig config;
+
+    private final Map<String, Entry> taskManagers = new LinkedHashMap<>();
+    private final Map<String, SlotAllocation> allocations = new LinkedHashMap<>();
+    private final List<Consumer<Entry>> lostListeners = new ArrayList<>();
+
+    public synchronized void register(String id, String rpcAddress, String dataAddress, int slots) {
+        Entry previous = taskManagers.get(id);
+        if (previous != null && previous.allocated > 0) {
+            // the same id registering again means the process restarted: what ran on it is gone
+            markLost(previous, "TaskManager " + id + " re-registered (it restarted)");
+        }
+        taskManagers.put(id, new Entry(id, rpcAddress, dataAddress, slots));
+        LOG.infof("TaskManager %s registered (%d slots, rpc %s, data %s)", id, slots, rpcAddress, dataAddress);
+    }
+
+    /** @return false when the TaskManager is not registered (it must register again) */
+    public synchronized boolean heartbeat(String id) {
+        Entry e = taskManagers.get(id);
+        if (e == null) {
+            return false;
+        }
+        e.lastHeartbeat = System.currentTimeMillis();
+        return true;
+    }
+
+    public synchronized void onTaskManagerLost(Consumer<Entry> listener) {
+        lostListeners.add(listener);
+    }
+
+    public synchronized Optional<Entry> get(String id) {
+        return Optional.ofNullable(taskManagers.get(id));
+    }
+
+    /** Removes TaskManagers whose last heartbeat is older than the timeout; called periodically. */
+    public void checkHeartbeats() {
+        List<Entry> lost = new ArrayList<>();
+        synchronized (this) {
+            long deadline = System.currentTimeMillis() - config.heartbeatTimeout().toMillis();
+            for (Entry e : taskManagers.values()) {
+                if (e.lastHeartbeat < deadline) {
+                    lost.add(e);
+                }
+            }
+            lost.forEach(e -> taskManagers.remove(e.id));
+        }
+        for (Entry e : lost) {
+            markLost(e, "TaskManager " + e.id + " lost: no heartbeat for " + config.heartbeatTimeout().toMillis() + " ms");
+        }
+    }
+
+    private void markLost(Entry e, String reason) {
+        LOG.warn(reason);
+        List<Consumer<Entry>> listeners;
+        synchronized (this) {
+            listeners = List.copyOf(lostListeners);
+        }
+        listeners.forEach(l -> l.accept(e));
+    }
+
+    /**
+     * Takes {@code count} free slots, spread round robin over the TaskManagers (ordered by id), or
+     * empty when fewer are free.
+     */
+    public synchronized Optional<SlotAllocation> allocate(String jobId, int count) {
+        List<Entry> tms = new ArrayList<>(taskManagers.values());
+        tms.sort(Comparator.comparing(e -> e.id));
+        int free = tms.stream().mapToInt(e -> e.slots - e.allocated).sum();
+        if (free < count) {
+            return Optional.empty();
+        }
+        List<Entry> slots = new ArrayList<>();
+        while (slots.size() < count) {
+            for (Entry e : tms) {
+                if (slots.size() < count && e.allocated < e.slots) {
+                    e.allocated++;
+                    slots.add(e);
+                }
+            }
+        }
+        SlotAllocation a = new SlotAllocation(jobId, List.copyOf(slots));
+        allocations.put(jobId, a);
+        return Optional.of(a);
+    }
+
+    public synchronized void release(String jobId) {
+        SlotAllocation a = allocations.remove(jobId);
+        if (a != null) {
+            for (Entry e : a.slots()) {
+                Entry current = taskManagers.get(e.id);
+                if (current == e) {
+                    e.allocated--;
+                }
+            }
+        }
+    }
+
+    public synchronized int slotsTotal() {
+        return taskManagers.values().stream().mapToInt(e -> e.slots).sum();
+    }
+
+    public synchronized int slotsFree() {
+        return taskManagers.values().stream().mapToInt(e -> e.slots - e.allocated).sum();
+    }
+
+    public synchronized List<TaskManagerInfo> describe() {
+        return taskManagers.values().stream().map(e -> TaskManagerInfo.newBuilder()
+                .setTaskmanagerId(e.id).setRpcAddress(e.rpcAddress).setDataAddress(e.dataAddress)
+                .setNumberOfSlots(e.slots).setFreeSlots(e.slots - e.allocated).setLastHeartbeatMs(e.lastHeartbeat).build()).toList();
+    }
+
+    public synchronized int size() {
+        return taskManagers.size();
+    }
+}

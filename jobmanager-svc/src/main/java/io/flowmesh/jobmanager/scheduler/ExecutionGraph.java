@@ -1,0 +1,75 @@
+package io.flowmesh.jobmanager.scheduler;
+
+import io.flowmesh.cluster.events.LifecycleEvents;
+import io.flowmesh.jobmanager.resourcemanager.TaskManagerRegistry;
+import io.flowmesh.proto.ExecutionState;
+import io.flowmesh.proto.JobGraph;
+import io.flowmesh.proto.JobStatus;
+import io.flowmesh.proto.JobVertex;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The running form of a JobGraph: one {@link Execution} per subtask, the job's status and its
+ * slots. Confined to the scheduler's main thread.
+ */
+final class ExecutionGraph {
+    final JobGraph graph;
+    final int attempt = 0;
+    final Map<String, JobVertex> vertices = new LinkedHashMap<>();
+    final List<Execution> executions = new ArrayList<>();
+    JobStatus status = JobStatus.CREATED;
+    String failureCause = "";
+    TaskManagerRegistry.SlotAllocation slots;
+    long createdAt = System.currentTimeMillis();
+
+    ExecutionGraph(JobGraph graph) {
+        this.graph = graph;
+        for (JobVertex v : graph.getVerticesList()) {
+            vertices.put(v.getVertexId(), v);
+            for (int i = 0; i < v.getParallelism(); i++) {
+                executions.add(new Execution(v, i));
+            }
+        }
+    }
+
+    String jobId() {
+        return graph.getJobId();
+    }
+
+    int slotsNeeded() {
+        return graph.getVerticesList().stream().mapToInt(JobVertex::getParallelism).max().orElse(0);
+    }
+
+    Execution execution(String vertexId, int subtask) {
+        for (Execution e : executions) {
+            if (e.vertex.getVertexId().equals(vertexId) && e.subtask == subtask) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    boolean allTerminal() {
+        return executions.stream().allMatch(e -> LifecycleEvents.isTerminal(e.state));
+    }
+
+    boolean allFinished() {
+        return executions.stream().allMatch(e -> e.state == ExecutionState.EXECUTION_FINISHED);
+    }
+
+    /** One subtask's current attempt. */
+    static final class Execution {
+        final JobVertex vertex;
+        final int subtask;
+        ExecutionState state = ExecutionState.EXECUTION_CREATED;
+        TaskManagerRegistry.Entry taskManager;
+
+        Execution(JobVertex vertex, int subtask) {
+            this.vertex = vertex;
+            this.subtask = subtask;
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package io.flowmesh.taskmanager;
+
+import io.flowmesh.cluster.config.KafkaConfig;
+import io.flowmesh.cluster.events.LifecycleEvents;
+import io.flowmesh.cluster.events.LifecyclePublisher;
+import io.flowmesh.cluster.events.Topics;
+import io.flowmesh.cluster.rpc.GrpcChannels;
+import io.flowmesh.cluster.storage.ArtifactStore;
+import io.flowmesh.engine.exchange.DataExchangeServer;
+import io.flowmesh.engine.exchange.ExchangeConnections;
+import io.flowmesh.engine.exchange.ResultPartitionManager;
+import io.flowmesh.engine.task.StreamTask;
+import io.flowmesh.engine.task.TaskSettings;
+import io.flowmesh.proto.ExecutionState;
+import io.flowmesh.proto.HeartbeatRequest;
+import io.flowmesh.proto.JobManagerServiceGrpc;
+import io.flowmesh.proto.RegisterTaskManagerRequest;
+import io.flowmesh.proto.TaskDeploymentDescriptor;
+import io.flowmesh.proto.TaskExecutionStateUpdate;
+import io.flowmesh.proto.TaskStatusChanged;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The TaskManager's core: registers with the JobManager and heartbeats, serves the data exchange,
+ * and runs the subtasks it is given — fetching the job's jar from S3, building the chain in the
+ * job's class loader, and reporting each state change first on the lifecycle topic, then to the
+ * JobManager.
+ */
+@Singleton
+public class TaskExecutor {
+    private static final Logger LOG = Logger.getLogger(TaskExecutor.class);
+
+    @Inject
+    TaskManagerConfig config;
+
+    @Inject
+    SlotConfig slots;
+
+    @Inject
+    KafkaConfig kafka;
+
+    @Inject
+    Topics topics;
+
+    @Inject
+    ArtifactStore artifacts;
+
+    @Inject
+    GrpcChannels channels;
+
+    @ConfigProperty(name = "quarkus.http.port")
+    int httpPort;
+
+    private String id;
+    private ResultPartitionManager partitionManager;
+    private ExchangeConnections connections;
+    private DataExchangeServer exchangeServer;
+    private LifecyclePublisher publisher;
+    private Path artifactCache;
+    private final Map<String, StreamTask> tasks = new ConcurrentHashMap<>();
+    private final Map<String, URLClassLoader> classLoaders = new ConcurrentHashMap<>();
+    private final ExecutorService deployer = Executors.newSingleThreadExecutor(r -> new Thread(r, "taskmanager-deployer"));
+    private final java.util.concurrent.ScheduledExecutorService heartbeats =
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "taskmanager-heartbeat"));
+    private volatile boolean registered;
+
+    void onStart(@Observes StartupEvent ev) throws Exception {
+        id = config.id().orElse("taskmanager-" + UUID.randomUUID().toString().substring(0, 8));
+        artifactCache = Path.of(config.artifactCacheDir().orElse(System.getProperty("java.io.tmpdir") + "/flowmesh-" + id + "/artifacts"));
+        partitionManager = new ResultPartitionManager(config.subpartitionQueueBuffers());
+        connections = new ExchangeConnections();
+        exchangeServer = new DataExchangeServer(config.host(), config.dataPort(), partitionManager).start();
+        publisher = new LifecyclePublisher(kafka.bootstrapServers(), topics, "flowmesh-" + id);
+        heartbeats.scheduleWithFixedDelay(this::registerOrHeartbeat, 0, 1, TimeUnit.SECONDS);
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        heartbeats.shutdownNow();
+        tasks.values().forEach(StreamTask::cancel);
+        deployer.shutdownNow();
+        if (exchangeServer != null) {
+            exchangeServer.close();
+        }
+        if (connections != null) {
+            connections.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public boolean isRegistered() {
+        return registered;
+    }
+
+    private void registerOrHeartbeat() {
+        var jm = JobManagerServiceGrpc.newBlockingStub(channels.get(config.jobmanagerAddress())).withDeadlineAfter(3, TimeUnit.SECONDS);
+        try {
+            if (registered && jm.heartbeat(HeartbeatRequest.newBuilder().setTaskmanagerId(id).build()).getKnown()) {
+                return;
+            }
+            jm.registerTaskManager(RegisterTaskManagerRequest.newBuilder().setTaskmanagerId(id)
+                    .setRpcAddress(config.host() + ":" + httpPort).setDataAddress(config.host() + ":" + exchangeServer.port())
+                    .setNumberOfSlots(slots.numberOfTaskSlots()).build());
+            if (!registered) {
+                LOG.infof("registered %s (%d slots) with the JobManager at %s", id, slots.numberOfTaskSlots(), config.jobmanagerAddress());
+            }
+            registered = true;
+        } catch (RuntimeException e) {
+            if (registered) {
+                LOG.warnf("lost the JobManager at %s: %s", config.jobmanagerAddress(), e.getMessage());
+            }
+            registered = false;
+        }
+    }
+
+    /** Accepts a subtask; deploys it on the deployer thread. */
+    public void submitTask(TaskDeploymentDescriptor tdd) {
+        report(tdd, ExecutionState.DEPLOYING, null);
+        deployer.execute(() -> {
+            try {
+                ClassLoader loader = classLoader(tdd.getArtifactUri());
+                TaskSettings settings = new TaskSettings(config.bufferSize(), TaskSettings.DEFAULTS.bufferTimeoutMillis(), config.creditsPerChannel());
+                StreamTask task = new StreamTask(tdd, loader, partitionManager, connections, id, settings,
+                        Map.of("flowmesh.kafka.bootstrap-servers", kafka.bootstrapServers()), this::onTaskState);
+                tasks.put(key(tdd), task);
+                task.start();
+            } catch (Throwable t) {
+                report(tdd, ExecutionState.EXECUTION_FAILED, "could not deploy on " + id + ": " + LifecycleEvents.describe(t));
+            }
+        });
+    }
+
+    private void onTaskState(StreamTask task, ExecutionState state, Throwable failure) {
+        TaskDeploymentDescriptor tdd = task.descriptor();
+        if (LifecycleEvents.isTerminal(state)) {
+            tasks.remove(key(tdd));
+            if (state != ExecutionState.EXECUTION_FINISHED) {
+                partitionManager.releaseJob(tdd.getJobId(), tdd.getAttempt());
+            }
+        }
+        report(tdd, state, failure == null ? null : LifecycleEvents.describe(failure));
+    }
+
+    /** Cancels every subtask of the job attempt running here. */
+    public void cancelJobTasks(String jobId, int attempt) {
+        for (StreamTask t : List.copyOf(tasks.values())) {
+            if (t.descriptor().getJobId().equals(jobId) && t.descriptor().getAttempt() == attempt) {
+                t.cancel();
+            }
+        }
+        partitionManager.releaseJob(jobId, attempt);
+    }
+
+    private void report(TaskDeploymentDescriptor tdd, ExecutionState state, String cause) {
+        try {
+            publisher.publish(LifecycleEvents.taskStatus(tdd.getJobId(), id, TaskStatusChanged.newBuilder()
+                    .setVertexId(tdd.getVertexId()).setVertexName(tdd.getVertexName()).setSubtaskIndex(tdd.getSubtaskIndex())
+                    .setParallelism(tdd.getParallelism()).setAttempt(tdd.getAttempt()).setState(state).setTaskmanagerId(id)
+                    .setFailureCause(cause == null ? "" : cause)));
+        } catch (RuntimeException e) {
+            LOG.errorf("could not publish %s of %s: %s", state, tdd.getVertexName(), e.getMessage());
+        }
+        try {
+            JobManagerServiceGrpc.newBlockingStub(channels.get(config.jobmanagerAddress())).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .updateTaskExecutionState(TaskExecutionStateUpdate.newBuilder().setJobId(tdd.getJobId()).setVertexId(tdd.getVertexId())
+                            .setSubtaskIndex(tdd.getSubtaskIndex()).setAttempt(tdd.getAttempt()).setState(state)
+                            .setFailureCause(cause == null ? "" : cause).setTaskmanagerId(id).build());
+        } catch (RuntimeException e) {
+            LOG.errorf("could not report %s of %s to the JobManager: %s", state, tdd.getVertexName(), e.getMessage());
+        }
+    }
+
+    private ClassLoader classLoader(String artifactUri) throws Exception {
+        URLClassLoader cached = classLoaders.get(artifactUri);
+        if (cached != null) {
+            return cached;
+        }
+        Path jar = artifacts.fetch(artifactUri, artifactCache);
+        URLClassLoader loader = new URLClassLoader("flowmesh-user-" + jar.getFileName(), new URL[] {jar.toUri().toURL()},
+                TaskExecutor.class.getClassLoader());
+        classLoaders.put(artifactUri, loader);
+        return loader;
+    }
+
+    private static String key(TaskDeploymentDescriptor tdd) {
+        return tdd.getJobId() + "/" + tdd.getAttempt() + "/" + tdd.getVertexId() + "/" + tdd.getSubtaskIndex();
+    }
+
+    public int runningTasks() {
+        return tasks.size();
+    }
+}
