@@ -75,10 +75,12 @@ public class TaskExecutor {
     private Path artifactCache;
     private final Map<String, StreamTask> tasks = new ConcurrentHashMap<>();
     private final Map<String, URLClassLoader> classLoaders = new ConcurrentHashMap<>();
+    private final ExecutorService reporter = Executors.newSingleThreadExecutor(r -> new Thread(r, "taskmanager-reporter"));
     private final ExecutorService deployer = Executors.newSingleThreadExecutor(r -> new Thread(r, "taskmanager-deployer"));
     private final java.util.concurrent.ScheduledExecutorService heartbeats =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "taskmanager-heartbeat"));
     private volatile boolean registered;
+    private int failedAttempts;
 
     void onStart(@Observes StartupEvent ev) throws Exception {
         id = config.id().orElse("taskmanager-" + UUID.randomUUID().toString().substring(0, 8));
@@ -94,6 +96,12 @@ public class TaskExecutor {
         heartbeats.shutdownNow();
         tasks.values().forEach(StreamTask::cancel);
         deployer.shutdownNow();
+        reporter.shutdown();
+        try {
+            reporter.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (exchangeServer != null) {
             exchangeServer.close();
         }
@@ -127,9 +135,10 @@ public class TaskExecutor {
             }
             registered = true;
         } catch (RuntimeException e) {
-            if (registered) {
-                LOG.warnf("lost the JobManager at %s: %s", config.jobmanagerAddress(), e.getMessage());
+            if (registered || failedAttempts % 10 == 0) {
+                LOG.warnf("cannot reach the JobManager at %s (retrying every second): %s", config.jobmanagerAddress(), e.getMessage());
             }
+            failedAttempts++;
             registered = false;
         }
     }
@@ -172,7 +181,12 @@ public class TaskExecutor {
         partitionManager.releaseJob(jobId, attempt);
     }
 
+    /** Publishes, then tells the JobManager; on one reporter thread, so reports keep their order and never run on an interrupted task thread. */
     private void report(TaskDeploymentDescriptor tdd, ExecutionState state, String cause) {
+        reporter.execute(() -> doReport(tdd, state, cause));
+    }
+
+    private void doReport(TaskDeploymentDescriptor tdd, ExecutionState state, String cause) {
         try {
             publisher.publish(LifecycleEvents.taskStatus(tdd.getJobId(), id, TaskStatusChanged.newBuilder()
                     .setVertexId(tdd.getVertexId()).setVertexName(tdd.getVertexName()).setSubtaskIndex(tdd.getSubtaskIndex())

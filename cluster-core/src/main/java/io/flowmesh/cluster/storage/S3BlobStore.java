@@ -62,15 +62,25 @@ public final class S3BlobStore implements BlobStore {
         try {
             s3.headBucket(r -> r.bucket(bucket));
         } catch (NoSuchBucketException e) {
-            s3.createBucket(r -> r.bucket(bucket));
+            createBucket();
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                s3.createBucket(r -> r.bucket(bucket));
+                createBucket();
             } else {
                 throw failure("cannot access bucket", "", e);
             }
         } catch (SdkException e) {
             throw failure("cannot reach", "", e);
+        }
+    }
+
+    private void createBucket() {
+        try {
+            s3.createBucket(r -> r.bucket(bucket));
+        } catch (S3Exception e) {
+            if (e.statusCode() != 409) { // another service created it in the meantime
+                throw failure("cannot create bucket", "", e);
+            }
         }
     }
 

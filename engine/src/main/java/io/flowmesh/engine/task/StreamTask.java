@@ -159,6 +159,8 @@ public final class StreamTask implements Runnable {
                 g.close();
             }
         }
+        // cancel() interrupts this thread; the listener's reporting (Kafka, gRPC) must not see that
+        Thread.interrupted();
         if (cancelled) {
             listener.stateChanged(this, ExecutionState.EXECUTION_CANCELED, null);
         } else if (failure != null) {

@@ -1,0 +1,101 @@
+package io.flowmesh.e2e;
+
+import io.flowmesh.local.LocalCluster;
+import io.flowmesh.local.LocalClusterOptions;
+import io.flowmesh.local.LocalClusterState;
+import io.flowmesh.local.ManagedProcess;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A real local cluster for a test class, on free ports and in a run directory under {@code target/}:
+ * Kafka, S3, the dispatcher, the JobManager, the coordinator and two TaskManagers of 2 slots, each a
+ * separate process. {@link #close()} stops them by PID and checks none survives; a JVM shutdown hook
+ * stops them too if the test JVM dies first.
+ */
+final class TestCluster implements AutoCloseable {
+    final Path home;
+    final Path runDir;
+    final LocalClusterState state;
+    private final Thread shutdownHook;
+
+    private TestCluster(Path home, Path runDir, LocalClusterState state) {
+        this.home = home;
+        this.runDir = runDir;
+        this.state = state;
+        this.shutdownHook = LocalCluster.stopOnExit(state);
+    }
+
+    static Path home() {
+        return Path.of(System.getProperty("flowmesh.home", "..")).toAbsolutePath().normalize();
+    }
+
+    static TestCluster start(String name) throws Exception {
+        Path home = home();
+        Path runDir = home.resolve("e2e/target/clusters/" + name);
+        LocalCluster.down(runDir, System.out);
+        int base = freePortBlock(12);
+        LocalClusterOptions options = LocalClusterOptions.defaults(home).withRunDir(runDir)
+                .withKafkaPort(base).withKafkaControllerPort(base + 1).withS3Port(base + 2)
+                .withDispatcherPort(base + 3).withJobManagerPort(base + 4).withCoordinatorPort(base + 5)
+                .withTaskManagerPortBase(base + 6).withDataPortBase(base + 9)
+                .withTaskManagers(2).withSlotsPerTaskManager(2);
+        return new TestCluster(home, runDir, LocalCluster.up(options, System.out));
+    }
+
+    String dispatcher() {
+        return state.dispatcherAddress();
+    }
+
+    String kafka() {
+        return state.kafkaBootstrap();
+    }
+
+    List<ManagedProcess> processes() {
+        return state.processes();
+    }
+
+    /** Stops every process of the cluster; throws if one is still alive afterwards. */
+    @Override
+    public void close() throws Exception {
+        LocalCluster.down(runDir, System.out);
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException ignored) {
+            // the JVM is already shutting down
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        for (ManagedProcess p : state.processes()) {
+            while (ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("process " + p.role() + " (pid " + p.pid() + ") survived `local down`");
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** The first port of {@code n} consecutive free loopback ports. */
+    static int freePortBlock(int n) throws IOException {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int base = ThreadLocalRandom.current().nextInt(20000, 60000 - n);
+            boolean free = true;
+            for (int p = base; p < base + n && free; p++) {
+                try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
+                    s.setReuseAddress(true);
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IOException("no block of " + n + " free ports found");
+    }
+}
