@@ -1,6 +1,7 @@
 package io.flowmesh.jobmanager.scheduler;
 
 import io.flowmesh.cluster.events.LifecycleEvents;
+import io.flowmesh.engine.graph.DeploymentPlan;
 import io.flowmesh.jobmanager.resourcemanager.TaskManagerRegistry;
 import io.flowmesh.proto.ExecutionState;
 import io.flowmesh.proto.JobGraph;
@@ -17,6 +18,7 @@ import java.util.Map;
  */
 final class ExecutionGraph {
     final JobGraph graph;
+    final DeploymentPlan deploymentPlan;
     final int attempt = 0;
     final Map<String, JobVertex> vertices = new LinkedHashMap<>();
     final List<Execution> executions = new ArrayList<>();
@@ -27,6 +29,7 @@ final class ExecutionGraph {
 
     ExecutionGraph(JobGraph graph) {
         this.graph = graph;
+        this.deploymentPlan = new DeploymentPlan(graph);
         for (JobVertex v : graph.getVerticesList()) {
             vertices.put(v.getVertexId(), v);
             for (int i = 0; i < v.getParallelism(); i++) {
@@ -40,7 +43,7 @@ final class ExecutionGraph {
     }
 
     int slotsNeeded() {
-        return graph.getVerticesList().stream().mapToInt(JobVertex::getParallelism).max().orElse(0);
+        return deploymentPlan.slotsNeeded();
     }
 
     Execution execution(String vertexId, int subtask) {

@@ -7,19 +7,14 @@ import io.flowmesh.cluster.events.LifecyclePublisher;
 import io.flowmesh.cluster.events.Topics;
 import io.flowmesh.cluster.rpc.GrpcChannels;
 import io.flowmesh.cluster.storage.BlobStore;
+import io.flowmesh.engine.graph.DeploymentPlan;
 import io.flowmesh.jobmanager.JobManagerConfig;
 import io.flowmesh.jobmanager.resourcemanager.TaskManagerRegistry;
 import io.flowmesh.proto.CancelJobTasksRequest;
-import io.flowmesh.proto.ChannelLocation;
 import io.flowmesh.proto.Empty;
 import io.flowmesh.proto.ExecutionState;
-import io.flowmesh.proto.InputGateDescriptor;
-import io.flowmesh.proto.JobEdge;
 import io.flowmesh.proto.JobGraph;
 import io.flowmesh.proto.JobStatus;
-import io.flowmesh.proto.JobVertex;
-import io.flowmesh.proto.PartitionerType;
-import io.flowmesh.proto.ResultPartitionDescriptor;
 import io.flowmesh.proto.TaskDeploymentDescriptor;
 import io.flowmesh.proto.TaskExecutionStateUpdate;
 import io.flowmesh.proto.TaskExecutorServiceGrpc;
@@ -34,6 +29,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -178,44 +174,18 @@ public class Scheduler {
     }
 
     private TaskDeploymentDescriptor descriptor(ExecutionGraph eg, ExecutionGraph.Execution ex) {
-        JobGraph g = eg.graph;
-        JobVertex v = ex.vertex;
-        TaskDeploymentDescriptor.Builder b = TaskDeploymentDescriptor.newBuilder()
-                .setJobId(g.getJobId()).setJobName(g.getJobName())
-                .setVertexId(v.getVertexId()).setVertexName(v.getName())
-                .setSubtaskIndex(ex.subtask).setParallelism(v.getParallelism()).setMaxParallelism(v.getMaxParallelism())
-                .setAttempt(eg.attempt).setArtifactUri(g.getArtifactUri()).setOperatorChain(v.getOperatorChain())
-                .putAllConfiguration(g.getConfigurationMap());
-        for (JobEdge e : g.getEdgesList()) {
-            if (e.getTargetVertexId().equals(v.getVertexId())) {
-                JobVertex producer = eg.vertices.get(e.getSourceVertexId());
-                InputGateDescriptor.Builder gate = InputGateDescriptor.newBuilder().setProducerVertexId(producer.getVertexId());
-                if (e.getPartitioner() == PartitionerType.FORWARD) {
-                    gate.addChannels(channel(eg, ex.subtask, 0));
-                } else {
-                    for (int j = 0; j < producer.getParallelism(); j++) {
-                        gate.addChannels(channel(eg, j, ex.subtask));
-                    }
-                }
-                b.addInputs(gate);
+        List<TaskManagerRegistry.Entry> slots = eg.slots.slots();
+        return eg.deploymentPlan.descriptor(ex.vertex, ex.subtask, eg.attempt, new DeploymentPlan.SlotLocations() {
+            @Override
+            public String taskManagerId(int slot) {
+                return slots.get(slot).id;
             }
-            if (e.getSourceVertexId().equals(v.getVertexId())) {
-                JobVertex consumer = eg.vertices.get(e.getTargetVertexId());
-                b.addOutputs(ResultPartitionDescriptor.newBuilder()
-                        .setConsumerVertexId(consumer.getVertexId())
-                        .setNumberOfSubpartitions(e.getPartitioner() == PartitionerType.FORWARD ? 1 : consumer.getParallelism())
-                        .setPartitioner(e.getPartitioner())
-                        .setKeySelector(e.getKeySelector())
-                        .setMaxParallelism(consumer.getMaxParallelism()));
-            }
-        }
-        return b.build();
-    }
 
-    private static ChannelLocation channel(ExecutionGraph eg, int producerSubtask, int subpartition) {
-        TaskManagerRegistry.Entry tm = eg.slots.slots().get(producerSubtask);
-        return ChannelLocation.newBuilder().setProducerSubtask(producerSubtask).setTaskmanagerId(tm.id)
-                .setDataAddress(tm.dataAddress).setSubpartitionIndex(subpartition).build();
+            @Override
+            public String dataAddress(int slot) {
+                return slots.get(slot).dataAddress;
+            }
+        });
     }
 
     /** A TaskManager reports a subtask's new state (after publishing it). */

@@ -1,0 +1,119 @@
+package io.flowmesh.engine.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flowmesh.api.environment.StreamExecutionEnvironment;
+import io.flowmesh.api.tuple.Tuple2;
+import io.flowmesh.engine.testing.CollectSink;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Whole jobs run in process: the same subtasks, partitioning and exchange as on a cluster. */
+class LocalExecutorTest {
+
+    private static StreamExecutionEnvironment env(int parallelism) {
+        StreamExecutionEnvironment.setContextExecutor(new LocalExecutor(), Map.of());
+        return StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(parallelism);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4})
+    void statelessChainGivesTheExactCountAndSum(int parallelism) throws Exception {
+        // W1 of the benchmarks on a small N: map(value*2) -> filter(value % 3 != 0)
+        long n = 200_000;
+        CollectSink<Long> sink = new CollectSink<>();
+        StreamExecutionEnvironment env = env(parallelism);
+        env.fromSequence(0, n - 1).map(i -> (i % 1000) * 2).filter(v -> v % 3 != 0).sinkTo(sink);
+        env.execute("W1");
+        long count = 0;
+        long sum = 0;
+        for (long i = 0; i < n; i++) {
+            long v = (i % 1000) * 2;
+            if (v % 3 != 0) {
+                count++;
+                sum += v;
+            }
+        }
+        List<Long> results = sink.results();
+        assertThat(results).hasSize((int) count);
+        assertThat(results.stream().mapToLong(Long::longValue).sum()).isEqualTo(sum);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4})
+    void keyedRunningReduceEmitsEveryIntermediateSumPerKey(int parallelism) throws Exception {
+        // W3 of the benchmarks on a small N: keyBy(key) -> running sum of value, one output per input
+        long n = 100_000;
+        CollectSink<Tuple2<Long, Long>> sink = new CollectSink<>();
+        StreamExecutionEnvironment env = env(parallelism);
+        env.fromSequence(0, n - 1).map(i -> Tuple2.of((i * 31 + 7) % 1000, i % 1000))
+                .keyBy(t -> t.f0).reduce((a, b) -> Tuple2.of(a.f0, a.f1 + b.f1)).sinkTo(sink);
+        env.execute("W3");
+
+        // per key, the records arrive from p source subtasks interleaved: the outputs are running sums
+        // of some interleaving, so check the invariants that hold for every interleaving
+        Map<Long, Long> finalSum = new HashMap<>();
+        Map<Long, Integer> countPerKey = new HashMap<>();
+        for (long i = 0; i < n; i++) {
+            finalSum.merge((i * 31 + 7) % 1000, i % 1000, Long::sum);
+            countPerKey.merge((i * 31 + 7) % 1000, 1, Integer::sum);
+        }
+        List<Tuple2<Long, Long>> results = sink.results();
+        assertThat(results).hasSize((int) n);
+        Map<Long, Long> maxPerKey = new HashMap<>();
+        Map<Long, Integer> outputsPerKey = new HashMap<>();
+        for (Tuple2<Long, Long> t : results) {
+            maxPerKey.merge(t.f0, t.f1, Math::max);
+            outputsPerKey.merge(t.f0, 1, Integer::sum);
+        }
+        assertThat(maxPerKey).isEqualTo(finalSum);
+        assertThat(outputsPerKey).isEqualTo(countPerKey);
+        assertThat(maxPerKey.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(n / 1000 * 499_500);
+    }
+
+    @Test
+    void atParallelismOneTheRunningSumsAreExactlyThePrefixSums() throws Exception {
+        CollectSink<Tuple2<Long, Long>> sink = new CollectSink<>();
+        StreamExecutionEnvironment env = env(1);
+        env.fromSequence(0, 5_999).map(i -> Tuple2.of(i % 3, i)).keyBy(t -> t.f0).reduce((a, b) -> Tuple2.of(a.f0, a.f1 + b.f1)).sinkTo(sink);
+        env.execute("prefix sums");
+        List<Tuple2<Long, Long>> expected = new ArrayList<>();
+        long[] sums = new long[3];
+        for (long i = 0; i < 6_000; i++) {
+            sums[(int) (i % 3)] += i;
+            expected.add(Tuple2.of(i % 3, sums[(int) (i % 3)]));
+        }
+        assertThat(sink.results()).isEqualTo(expected);
+    }
+
+    @Test
+    void aFailingFunctionFailsTheJobNamingTheOperator() {
+        StreamExecutionEnvironment env = env(2);
+        env.fromSequence(0, 1000).map(i -> {
+            if (i == 500) {
+                throw new IllegalStateException("boom at " + i);
+            }
+            return i;
+        }).name("Exploding map").rebalance().sinkTo(new CollectSink<>());
+        assertThatThrownBy(() -> env.execute("failing"))
+                .isInstanceOf(JobExecutionException.class)
+                .hasMessageContaining("operator 'Exploding map' failed")
+                .hasMessageContaining("boom at 500");
+    }
+
+    @Test
+    void aKeySelectorReturningNullFailsTheJobNamingTheProblem() {
+        StreamExecutionEnvironment env = env(2);
+        env.fromSequence(0, 10).keyBy(i -> i == 5 ? null : i).reduce(Long::sum).name("Sum").sinkTo(new CollectSink<>());
+        assertThatThrownBy(() -> env.execute("null keys"))
+                .isInstanceOf(JobExecutionException.class)
+                .hasMessageContaining("key selector")
+                .hasMessageContaining("returned null");
+    }
+}
