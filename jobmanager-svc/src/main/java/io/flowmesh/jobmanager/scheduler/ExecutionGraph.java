@@ -8,9 +8,7 @@ import io.flowmesh.proto.JobGraph;
 import io.flowmesh.proto.JobStatus;
 import io.flowmesh.proto.JobVertex;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The running form of a JobGraph: one {@link Execution} per subtask, the job's status and its
@@ -20,7 +18,6 @@ final class ExecutionGraph {
     final JobGraph graph;
     final DeploymentPlan deploymentPlan;
     final int attempt = 0;
-    final Map<String, JobVertex> vertices = new LinkedHashMap<>();
     final List<Execution> executions = new ArrayList<>();
     JobStatus status = JobStatus.CREATED;
     String failureCause = "";
@@ -31,7 +28,6 @@ final class ExecutionGraph {
         this.graph = graph;
         this.deploymentPlan = new DeploymentPlan(graph);
         for (JobVertex v : graph.getVerticesList()) {
-            vertices.put(v.getVertexId(), v);
             for (int i = 0; i < v.getParallelism(); i++) {
                 executions.add(new Execution(v, i));
             }
