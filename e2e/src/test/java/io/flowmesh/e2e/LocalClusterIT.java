@@ -263,11 +263,17 @@ class LocalClusterIT {
     @Test
     @Order(4)
     void theCliRunsListsAndShowsEventsWithFlinkVerbsAndExitCodes() throws Exception {
-        Cli run = cli("run", "-d", examplesJar.toString(), "--records", "1000", "--topic", "it-cli-" + UUID.randomUUID().toString().substring(0, 8));
+        // attached: waits for the end and exits 0 on FINISHED
+        Cli run = cli("run", examplesJar.toString(), "--records", "1000", "--topic", "it-cli-" + UUID.randomUUID().toString().substring(0, 8));
         assertThat(run.exitCode).as(run.output).isZero();
         String jobId = run.output.replaceAll("(?s).*Job has been submitted with JobID ([0-9a-f]{32}).*", "$1");
         assertThat(jobId).matches("[0-9a-f]{32}");
-        client.awaitTerminal(jobId, Duration.ofSeconds(60));
+        assertThat(run.output).contains("Job " + jobId + " finished with status FINISHED");
+
+        // detached: returns after the submission
+        Cli detached = cli("run", "-d", examplesJar.toString(), "--records", "1000", "--topic", "it-cli-" + UUID.randomUUID().toString().substring(0, 8));
+        assertThat(detached.exitCode).as(detached.output).isZero();
+        assertThat(detached.output).contains("Job has been submitted with JobID").doesNotContain("finished with status");
 
         Cli list = cli("list", "--all");
         assertThat(list.exitCode).isZero();

@@ -1,0 +1,51 @@
+package io.flowmesh.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code flowmesh run}: Flink's {@code flink run}. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Uploads a job jar to the dispatcher and runs its main to build the job.",
+                "Waits until the job ends unless -d is given; exits 0 when it FINISHED, 1 otherwise."},
+        footer = {"", "Examples:",
+                "  ./flowmesh run examples/target/flowmesh-examples.jar --records 1000",
+                "  ./flowmesh run -d -p 4 -c com.example.WordCount my-job.jar --input in-topic"})
+final class RunCommand implements Callable<Integer> {
+
+    @ParentCommand
+    FlowmeshCli cli;
+
+    @Option(names = {"-c", "--class"}, paramLabel = "<class>",
+            description = "The class whose main builds the job. Default: the jar manifest's Main-Class.")
+    String entryClass;
+
+    @Option(names = {"-p", "--parallelism"}, paramLabel = "<n>", defaultValue = "0",
+            description = "Default parallelism of the job. Default: the program's own (0).")
+    int parallelism;
+
+    @Option(names = {"-d", "--detached"}, description = "Return once the job is submitted.")
+    boolean detached;
+
+    @Parameters(index = "0", paramLabel = "<jar>", description = "The job jar.")
+    Path jar;
+
+    @Parameters(index = "1..*", paramLabel = "<args>", description = "Arguments for the job's main.")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        if (parallelism < 0) {
+            throw new CliException("parallelism must be >= 0, was " + parallelism, 2);
+        }
+        JobRunner.requireJar(jar);
+        try (DispatcherClient client = cli.client()) {
+            return JobRunner.run(client, jar, entryClass, parallelism, args, detached, cli.out).exitCode();
+        }
+    }
+}
