@@ -12,6 +12,11 @@ import io.flowmesh.api.functions.FlatMapFunction;
 import io.flowmesh.api.functions.KeySelector;
 import io.flowmesh.api.functions.MapFunction;
 import io.flowmesh.api.sink.Sink;
+import io.flowmesh.api.dag.UnionTransformation;
+import io.flowmesh.api.eventtime.WatermarkStrategy;
+import io.flowmesh.api.functions.ProcessFunction;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /** A stream of records of type {@code T}, as Flink's {@code DataStream}. Building one only records the plan. */
@@ -63,6 +68,36 @@ public class DataStream<T> {
     public DataStream<T> forward() {
         return partition(PartitionerKind.FORWARD);
     }
+
+    /** Records in, any number out, with side outputs (a non-keyed stream has no state or timers). */
+    public <R> SingleOutputStreamOperator<R> process(ProcessFunction<T, R> function) {
+        return oneInput("Process", OperatorKind.PROCESS, Objects.requireNonNull(function, "process function"), null);
+    }
+
+    /** This stream and the others, read as one stream (all of one type). */
+    @SafeVarargs
+    public final DataStream<T> union(DataStream<T>... others) {
+        List<Transformation<T>> inputs = new ArrayList<>();
+        inputs.add(transformation);
+        for (DataStream<T> o : others) {
+            if (o.environment != environment) {
+                throw new IllegalArgumentException("union: the streams belong to different environments");
+            }
+            inputs.add(o.transformation);
+        }
+        return new DataStream<>(environment, new UnionTransformation<>(environment.nextId(), inputs));
+    }
+
+    /**
+     * Assigns event-time timestamps to the records and generates watermarks with the strategy;
+     * watermarks from upstream are replaced (but the final one at the end of input).
+     */
+    public SingleOutputStreamOperator<T> assignTimestampsAndWatermarks(WatermarkStrategy<T> strategy) {
+        return oneInput("Timestamps/Watermarks", OperatorKind.TIMESTAMPS_AND_WATERMARKS, new WatermarkStrategyHolder<>(strategy), null);
+    }
+
+    /** Carries a watermark strategy through the plan as an operator function. */
+    public record WatermarkStrategyHolder<T>(WatermarkStrategy<T> strategy) implements io.flowmesh.api.functions.Function {}
 
     public DataStreamSink<T> sinkTo(Sink<T> sink) {
         Objects.requireNonNull(sink, "sink");

@@ -5,6 +5,9 @@ import io.flowmesh.api.dag.PartitionTransformation;
 import io.flowmesh.api.environment.StreamExecutionEnvironment;
 import io.flowmesh.api.functions.KeySelector;
 import io.flowmesh.api.functions.ReduceFunction;
+import io.flowmesh.api.functions.KeyedProcessFunction;
+import io.flowmesh.api.windowing.assigners.WindowAssigner;
+import io.flowmesh.api.windowing.windows.Window;
 import java.util.Objects;
 
 /** A stream partitioned by key: its operators see each key's records on one subtask, with per-key state. */
@@ -19,6 +22,51 @@ public class KeyedStream<T, K> extends DataStream<T> {
 
     public KeySelector<T, K> getKeySelector() {
         return keySelector;
+    }
+
+    /** Keyed state, timers and side outputs per record, as Flink's {@code KeyedStream.process}. */
+    public <R> SingleOutputStreamOperator<R> process(KeyedProcessFunction<K, T, R> function) {
+        return oneInput("Keyed Process", OperatorKind.KEYED_PROCESS, Objects.requireNonNull(function, "keyed process function"), keySelector);
+    }
+
+    /** Groups each key's records into windows. */
+    public <W extends Window> WindowedStream<T, K, W> window(WindowAssigner<? super T, W> assigner) {
+        return new WindowedStream<>(this, Objects.requireNonNull(assigner, "window assigner"));
+    }
+
+    /** A running sum per key of tuple field {@code field} (0 or 1 of a Tuple2 of numbers); the other field is the first record's. */
+    public SingleOutputStreamOperator<T> sum(int field) {
+        return reduce(new TupleFieldSum<>(field)).name("Keyed Sum(" + field + ")");
+    }
+
+    /** Sums field {@code field} of {@code Tuple2}s of boxed numbers (Long, Integer, Double). */
+    public record TupleFieldSum<T>(int field) implements ReduceFunction<T> {
+        public TupleFieldSum {
+            if (field < 0 || field > 1) {
+                throw new IllegalArgumentException("sum: field must be 0 or 1 of a Tuple2, was " + field);
+            }
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public T reduce(T a, T b) {
+            if (!(a instanceof io.flowmesh.api.tuple.Tuple2<?, ?> x) || !(b instanceof io.flowmesh.api.tuple.Tuple2<?, ?> y)) {
+                throw new IllegalArgumentException("sum(" + field + ") needs Tuple2 records, got " + a.getClass().getName());
+            }
+            Object s = add(field == 0 ? x.f0 : x.f1, field == 0 ? y.f0 : y.f1);
+            return (T) (field == 0 ? io.flowmesh.api.tuple.Tuple2.of(s, x.f1) : io.flowmesh.api.tuple.Tuple2.of(x.f0, s));
+        }
+
+        private static Object add(Object a, Object b) {
+            if (a instanceof Long l) {
+                return l + ((Number) b).longValue();
+            } else if (a instanceof Integer i) {
+                return i + ((Number) b).intValue();
+            } else if (a instanceof Double d) {
+                return d + ((Number) b).doubleValue();
+            }
+            throw new IllegalArgumentException("sum: cannot add values of type " + a.getClass().getName());
+        }
     }
 
     /** A running reduce per key: after every record, emits the key's reduced value so far. */

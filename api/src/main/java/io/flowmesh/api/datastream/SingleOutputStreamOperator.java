@@ -1,6 +1,8 @@
 package io.flowmesh.api.datastream;
 
+import io.flowmesh.api.dag.SideOutputTransformation;
 import io.flowmesh.api.dag.Transformation;
+import io.flowmesh.api.functions.OutputTag;
 import io.flowmesh.api.environment.StreamExecutionEnvironment;
 
 /** The stream an operator produces; the operator's name, uid and parallelism are set here. */
@@ -24,6 +26,11 @@ public class SingleOutputStreamOperator<T> extends DataStream<T> {
     public SingleOutputStreamOperator<T> setParallelism(int parallelism) {
         transformation.setParallelism(parallelism);
         return this;
+    }
+
+    /** The records this operator emitted to the side output {@code tag} (ctx.output(tag, value), late window data). */
+    public <X> DataStream<X> getSideOutput(OutputTag<X> tag) {
+        return new DataStream<>(environment, new SideOutputTransformation<>(environment.nextId(), transformation, tag));
     }
 
     public SingleOutputStreamOperator<T> setMaxParallelism(int maxParallelism) {

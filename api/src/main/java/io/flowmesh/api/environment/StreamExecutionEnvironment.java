@@ -4,9 +4,12 @@ import io.flowmesh.api.dag.Pipeline;
 import io.flowmesh.api.dag.SinkTransformation;
 import io.flowmesh.api.dag.SourceTransformation;
 import io.flowmesh.api.datastream.DataStreamSource;
+import io.flowmesh.api.eventtime.WatermarkStrategy;
+import io.flowmesh.api.source.CollectionSource;
 import io.flowmesh.api.source.NumberSequenceSource;
 import io.flowmesh.api.source.Source;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +100,27 @@ public class StreamExecutionEnvironment {
 
     public <T> DataStreamSource<T> fromSource(Source<T> source, String name) {
         Objects.requireNonNull(source, "source");
-        return new DataStreamSource<>(this, new SourceTransformation<>(nextId(), "Source: " + name, source));
+        return new DataStreamSource<>(this, new SourceTransformation<>(nextId(), "Source: " + name, source, null));
+    }
+
+    /** A source whose records get event-time timestamps and watermarks from the strategy, per source subtask. */
+    public <T> DataStreamSource<T> fromSource(Source<T> source, WatermarkStrategy<T> watermarkStrategy, String name) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(watermarkStrategy, "watermark strategy");
+        return new DataStreamSource<>(this, new SourceTransformation<>(nextId(), "Source: " + name, source, watermarkStrategy));
+    }
+
+    /** The given elements, in order, from a source of parallelism 1 (elements must be serializable). */
+    @SafeVarargs
+    public final <T> DataStreamSource<T> fromData(T... elements) {
+        return fromCollection(List.of(elements));
+    }
+
+    /** The collection's elements, in order, from a source of parallelism 1 (elements must be serializable). */
+    public <T> DataStreamSource<T> fromCollection(Collection<T> elements) {
+        DataStreamSource<T> s = fromSource(new CollectionSource<>(elements), "Collection Source");
+        s.setParallelism(1);
+        return s;
     }
 
     /** Hands the pipeline built so far to the context's executor. */

@@ -12,6 +12,10 @@ public final class BufferFormat {
     public static final byte WATERMARK = 1;
     /** No payload; the last element of a subpartition. */
     public static final byte END_OF_PARTITION = 2;
+    /** Followed by the record's timestamp (long), then the record. */
+    public static final byte RECORD_WITH_TIMESTAMP = 3;
+    /** Followed by one byte: 1 the producer went idle (exclude it from the watermark), 0 active again. */
+    public static final byte WATERMARK_STATUS = 4;
 
     private BufferFormat() {}
 }

@@ -12,6 +12,9 @@ import io.flowmesh.engine.serialization.TypeSerializer;
  * buffer(s); no allocation per record apart from a new buffer every {@code bufferSize} bytes.
  */
 public final class RecordWriter {
+    /** The timestamp of a record that has none. */
+    public static final long NO_TIMESTAMP = Long.MIN_VALUE;
+
     private final ResultSubpartition[] subpartitions;
     private final ChannelSelector selector;
     private final TypeSerializer<Object> serializer;
@@ -30,9 +33,20 @@ public final class RecordWriter {
         this.positions = new int[subpartitions.length];
     }
 
+    /** Same as {@link #emit(Object, long)} without a timestamp. */
     public void emit(Object record) throws Exception {
+        emit(record, NO_TIMESTAMP);
+    }
+
+    /** A timestamp of {@link #NO_TIMESTAMP} means none. */
+    public void emit(Object record, long timestamp) throws Exception {
         scratch.clear();
-        scratch.writeByte(BufferFormat.RECORD);
+        if (timestamp == NO_TIMESTAMP) {
+            scratch.writeByte(BufferFormat.RECORD);
+        } else {
+            scratch.writeByte(BufferFormat.RECORD_WITH_TIMESTAMP);
+            scratch.writeLong(timestamp);
+        }
         serializer.serialize(record, scratch);
         if (selector.isBroadcast()) {
             for (int i = 0; i < subpartitions.length; i++) {
@@ -42,6 +56,26 @@ public final class RecordWriter {
             copyInto(selector.select(record));
         }
         recordsOut++;
+    }
+
+    /** Sends a watermark to every subpartition, in order with the records. */
+    public void broadcastWatermark(long watermark) throws InterruptedException {
+        scratch.clear();
+        scratch.writeByte(BufferFormat.WATERMARK);
+        scratch.writeLong(watermark);
+        for (int i = 0; i < subpartitions.length; i++) {
+            copyInto(i);
+        }
+    }
+
+    /** Tells every consumer that this producer is idle (true) or active again (false). */
+    public void broadcastStatus(boolean idle) throws InterruptedException {
+        scratch.clear();
+        scratch.writeByte(BufferFormat.WATERMARK_STATUS);
+        scratch.writeByte(idle ? 1 : 0);
+        for (int i = 0; i < subpartitions.length; i++) {
+            copyInto(i);
+        }
     }
 
     private void copyInto(int channel) throws InterruptedException {

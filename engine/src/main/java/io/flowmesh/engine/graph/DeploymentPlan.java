@@ -67,7 +67,8 @@ public final class DeploymentPlan {
                         .setNumberOfSubpartitions(e.getPartitioner() == PartitionerType.FORWARD ? 1 : consumer.getParallelism())
                         .setPartitioner(e.getPartitioner())
                         .setKeySelector(e.getKeySelector())
-                        .setMaxParallelism(consumer.getMaxParallelism()));
+                        .setMaxParallelism(consumer.getMaxParallelism())
+                        .setSideOutputTag(e.getSideOutputTag()));
             }
         }
         return b.build();

@@ -6,6 +6,8 @@ import io.flowmesh.api.dag.OperatorKind;
 import io.flowmesh.api.dag.PartitionTransformation;
 import io.flowmesh.api.dag.PartitionerKind;
 import io.flowmesh.api.dag.Pipeline;
+import io.flowmesh.api.dag.SideOutputTransformation;
+import io.flowmesh.api.dag.UnionTransformation;
 import io.flowmesh.api.dag.SinkTransformation;
 import io.flowmesh.api.dag.SourceTransformation;
 import io.flowmesh.api.dag.Transformation;
@@ -36,7 +38,9 @@ import java.util.TreeMap;
  *   <li>Partition transformations become edges with their partitioner; an operator without one reads
  *       its input FORWARD when the parallelism is equal, else REBALANCE.
  *   <li>An operator is chained to its input (same thread, objects passed by call) when it has a
- *       single input that reaches it FORWARD with equal parallelism, and that input feeds nothing else.
+ *       single input that reaches it FORWARD with equal parallelism through the main output (not a
+ *       side output, not an explicit forward()), and that input feeds nothing else. So edges only
+ *       ever leave the tail of a chain. Unions become several edges into one vertex.
  *   <li>Operator ids: the SHA-256 of {@code uid()} when set; otherwise of the operator's position
  *       (its index among the pipeline's operators and its inputs' ids), so ids survive renames.
  *   <li>Every user function is serialized here, so a function that is not serializable fails the
@@ -47,8 +51,9 @@ public final class JobGraphBuilder {
 
     private JobGraphBuilder() {}
 
-    /** A physical input of an operator: the upstream operator and how records get from it. */
-    private record Input(Transformation<?> upstream, PartitionerKind partitioner, io.flowmesh.api.functions.KeySelector<?, ?> keySelector) {}
+    /** A physical input of an operator: the upstream operator, how records get from it, and which of its outputs. */
+    private record Input(Transformation<?> upstream, PartitionerKind partitioner, io.flowmesh.api.functions.KeySelector<?, ?> keySelector,
+            String sideOutputTag, boolean explicitForward) {}
 
     public static JobGraph build(String jobId, Pipeline pipeline, String artifactUri, String entryClass) throws InvalidJobGraphException {
         // 1. every operator reachable from the sinks, in creation (= topological) order
@@ -60,12 +65,12 @@ public final class JobGraphBuilder {
                 todo.addAll(t.inputs());
             }
         }
-        List<Transformation<?>> operators = all.values().stream().filter(t -> !(t instanceof PartitionTransformation)).toList();
+        List<Transformation<?>> operators = all.values().stream().filter(JobGraphBuilder::isOperator).toList();
 
         // 2. resolve parallelism and physical inputs
         Map<Transformation<?>, Integer> parallelism = new HashMap<>();
         Map<Transformation<?>, Integer> maxParallelism = new HashMap<>();
-        Map<Transformation<?>, Input> inputOf = new HashMap<>();
+        Map<Transformation<?>, List<Input>> inputsOf = new HashMap<>();
         Map<Transformation<?>, List<Transformation<?>>> consumers = new HashMap<>();
         for (Transformation<?> t : operators) {
             int p = t.parallelism() > 0 ? t.parallelism() : pipeline.defaultParallelism();
@@ -75,21 +80,24 @@ public final class JobGraphBuilder {
             }
             parallelism.put(t, p);
             maxParallelism.put(t, maxP);
-            if (!t.inputs().isEmpty()) {
-                Input in = physicalInput(t.inputs().get(0));
-                inputOf.put(t, in);
+            List<Input> ins = new ArrayList<>();
+            for (Transformation<?> in : t.inputs()) {
+                collectInputs(in, null, null, null, false, ins);
+            }
+            inputsOf.put(t, ins);
+            for (Input in : ins) {
                 consumers.computeIfAbsent(in.upstream(), k -> new ArrayList<>()).add(t);
             }
         }
-        for (Map.Entry<Transformation<?>, Input> e : inputOf.entrySet()) {
-            Input in = e.getValue();
-            if (in.partitioner() == PartitionerKind.FORWARD && !parallelism.get(in.upstream()).equals(parallelism.get(e.getKey()))
-                    && isExplicitForward(e.getKey())) {
-                throw new InvalidJobGraphException("operator '" + e.getKey().name() + "': forward partitioning does not allow a change of parallelism ("
-                        + parallelism.get(in.upstream()) + " -> " + parallelism.get(e.getKey()) + "); use rebalance()");
-            }
-            if (e.getKey() instanceof OneInputTransformation<?, ?> one && one.kind().isKeyed() && in.partitioner() != PartitionerKind.HASH) {
-                throw new InvalidJobGraphException("operator '" + one.name() + "' keeps keyed state and needs a keyed input: call keyBy(...) before it");
+        for (Transformation<?> t : operators) {
+            for (Input in : inputsOf.get(t)) {
+                if (in.explicitForward() && !parallelism.get(in.upstream()).equals(parallelism.get(t))) {
+                    throw new InvalidJobGraphException("operator '" + t.name() + "': forward partitioning does not allow a change of parallelism ("
+                            + parallelism.get(in.upstream()) + " -> " + parallelism.get(t) + "); use rebalance()");
+                }
+                if (t instanceof OneInputTransformation<?, ?> one && one.kind().isKeyed() && in.partitioner() != PartitionerKind.HASH) {
+                    throw new InvalidJobGraphException("operator '" + one.name() + "' keeps keyed state and needs a keyed input: call keyBy(...) before it");
+                }
             }
         }
 
@@ -106,8 +114,11 @@ public final class JobGraphBuilder {
                 }
                 id = hash("uid:" + t.uid());
             } else {
-                Input in = inputOf.get(t);
-                id = hash("position:" + position + ":" + (in == null ? "" : operatorIds.get(in.upstream())));
+                StringBuilder upstream = new StringBuilder();
+                for (Input in : inputsOf.get(t)) {
+                    upstream.append(operatorIds.get(in.upstream())).append(in.sideOutputTag() == null ? "" : "/" + in.sideOutputTag()).append(',');
+                }
+                id = hash("position:" + position + ":" + upstream);
             }
             operatorIds.put(t, id);
             position++;
@@ -117,13 +128,15 @@ public final class JobGraphBuilder {
         Map<Transformation<?>, Transformation<?>> headOf = new LinkedHashMap<>();
         Map<Transformation<?>, List<Transformation<?>>> chains = new LinkedHashMap<>();
         for (Transformation<?> t : operators) {
-            Input in = inputOf.get(t);
+            List<Input> ins = inputsOf.get(t);
+            Input in = ins.size() == 1 ? ins.get(0) : null;
             boolean chained = in != null
                     && in.partitioner() == PartitionerKind.FORWARD
+                    && in.sideOutputTag() == null
+                    && !in.explicitForward()
                     && parallelism.get(in.upstream()).equals(parallelism.get(t))
                     && maxParallelism.get(in.upstream()).equals(maxParallelism.get(t))
-                    && consumers.get(in.upstream()).size() == 1
-                    && !isExplicitForward(t);
+                    && consumers.get(in.upstream()).size() == 1;
             Transformation<?> head = chained ? headOf.get(in.upstream()) : t;
             headOf.put(t, head);
             chains.computeIfAbsent(head, k -> new ArrayList<>()).add(t);
@@ -158,12 +171,12 @@ public final class JobGraphBuilder {
                     .setOperatorChain(ByteString.copyFrom(chainBytes))
                     .addAllOperatorIds(chain.stream().map(operatorIds::get).toList())
                     .setIsSource(head instanceof SourceTransformation));
-            Input in = inputOf.get(head);
-            if (in != null) {
+            for (Input in : inputsOf.get(head)) {
                 JobEdge.Builder edge = JobEdge.newBuilder()
                         .setSourceVertexId(operatorIds.get(headOf.get(in.upstream())))
                         .setTargetVertexId(operatorIds.get(head))
-                        .setPartitioner(partitionerType(in, parallelism.get(in.upstream()), parallelism.get(head)));
+                        .setPartitioner(partitionerType(in, parallelism.get(in.upstream()), parallelism.get(head)))
+                        .setSideOutputTag(in.sideOutputTag() == null ? "" : in.sideOutputTag());
                 if (in.keySelector() != null) {
                     edge.setKeySelector(ByteString.copyFrom(serializeFunction(in.keySelector(), "key selector of '" + head.name() + "'")));
                 }
@@ -173,21 +186,29 @@ public final class JobGraphBuilder {
         return graph.build();
     }
 
-    private static Input physicalInput(Transformation<?> t) {
-        PartitionerKind partitioner = null;
-        io.flowmesh.api.functions.KeySelector<?, ?> keySelector = null;
-        while (t instanceof PartitionTransformation<?> p) {
+    private static boolean isOperator(Transformation<?> t) {
+        return !(t instanceof PartitionTransformation || t instanceof UnionTransformation || t instanceof SideOutputTransformation);
+    }
+
+    /** Walks through virtual transformations (partitioning, union, side outputs) to the operators they read from. */
+    private static void collectInputs(Transformation<?> t, PartitionerKind partitioner, io.flowmesh.api.functions.KeySelector<?, ?> keySelector,
+            String tag, boolean explicitForward, List<Input> out) {
+        if (t instanceof PartitionTransformation<?> p) {
             if (partitioner == null) {
                 partitioner = p.partitioner();
                 keySelector = p.keySelector();
+                explicitForward = p.partitioner() == PartitionerKind.FORWARD;
             }
-            t = p.input();
+            collectInputs(p.input(), partitioner, keySelector, tag, explicitForward, out);
+        } else if (t instanceof UnionTransformation<?> u) {
+            for (Transformation<?> in : u.inputs()) {
+                collectInputs(in, partitioner, keySelector, tag, explicitForward, out);
+            }
+        } else if (t instanceof SideOutputTransformation<?> s) {
+            collectInputs(s.inputs().get(0), partitioner, keySelector, s.tag().getId(), explicitForward, out);
+        } else {
+            out.add(new Input(t, partitioner == null ? PartitionerKind.FORWARD : partitioner, keySelector, tag, explicitForward));
         }
-        return new Input(t, partitioner == null ? PartitionerKind.FORWARD : partitioner, keySelector);
-    }
-
-    private static boolean isExplicitForward(Transformation<?> t) {
-        return !t.inputs().isEmpty() && t.inputs().get(0) instanceof PartitionTransformation<?> p && p.partitioner() == PartitionerKind.FORWARD;
     }
 
     private static PartitionerType partitionerType(Input in, int upstreamParallelism, int parallelism) {
@@ -202,15 +223,22 @@ public final class JobGraphBuilder {
     private static OperatorSpec spec(Transformation<?> t, String operatorId) throws InvalidJobGraphException {
         OperatorSpec spec;
         if (t instanceof SourceTransformation<?> s) {
-            spec = new OperatorSpec(operatorId, t.name(), OperatorSpec.Kind.SOURCE, s.source(), null);
+            spec = new OperatorSpec(operatorId, t.name(), OperatorSpec.Kind.SOURCE, s.source(), null, s.watermarkStrategy());
         } else if (t instanceof SinkTransformation<?> s) {
-            spec = new OperatorSpec(operatorId, t.name(), OperatorSpec.Kind.SINK, s.sink(), null);
+            spec = new OperatorSpec(operatorId, t.name(), OperatorSpec.Kind.SINK, s.sink(), null, null);
         } else if (t instanceof OneInputTransformation<?, ?> o) {
-            spec = new OperatorSpec(operatorId, t.name(), kind(o.kind()), o.function(), o.stateKeySelector());
+            spec = new OperatorSpec(operatorId, t.name(), kind(o.kind()), o.function(), o.stateKeySelector(), null);
         } else {
             throw new IllegalStateException("unexpected transformation " + t);
         }
         serializeFunction(spec.function(), "function of operator '" + t.name() + "'");
+        if (spec.watermarkStrategy() != null) {
+            try {
+                JavaSerialization.serialize(spec.watermarkStrategy());
+            } catch (IOException e) {
+                throw new InvalidJobGraphException("the watermark strategy of '" + t.name() + "' is not serializable: " + e.getMessage(), e);
+            }
+        }
         if (spec.stateKeySelector() != null) {
             serializeFunction(spec.stateKeySelector(), "key selector of operator '" + t.name() + "'");
         }
@@ -223,6 +251,10 @@ public final class JobGraphBuilder {
             case FILTER -> OperatorSpec.Kind.FILTER;
             case FLAT_MAP -> OperatorSpec.Kind.FLAT_MAP;
             case KEYED_REDUCE -> OperatorSpec.Kind.KEYED_REDUCE;
+            case PROCESS -> OperatorSpec.Kind.PROCESS;
+            case KEYED_PROCESS -> OperatorSpec.Kind.KEYED_PROCESS;
+            case WINDOW -> OperatorSpec.Kind.WINDOW;
+            case TIMESTAMPS_AND_WATERMARKS -> OperatorSpec.Kind.TIMESTAMPS_AND_WATERMARKS;
         };
     }
 

@@ -1,5 +1,6 @@
 package io.flowmesh.engine.graph;
 
+import io.flowmesh.api.eventtime.WatermarkStrategy;
 import io.flowmesh.api.functions.Function;
 import io.flowmesh.api.functions.KeySelector;
 import java.io.Serializable;
@@ -8,12 +9,13 @@ import java.io.Serializable;
  * One operator of a chain as it travels to the TaskManagers: its stable id, its name, what it does
  * and the user function that does it.
  *
- * @param function the user's {@code Source}, {@code MapFunction}, ..., {@code Sink}
+ * @param function the user's {@code Source}, {@code MapFunction}, ..., {@code Sink}; for windows a {@code WindowSpec}
  * @param stateKeySelector for keyed operators, the key selector of the keyed input; else null
+ * @param watermarkStrategy for sources, the strategy given to {@code fromSource}; else null
  */
-public record OperatorSpec(String operatorId, String name, Kind kind, Function function, KeySelector<?, ?> stateKeySelector)
-        implements Serializable {
+public record OperatorSpec(String operatorId, String name, Kind kind, Function function, KeySelector<?, ?> stateKeySelector,
+        WatermarkStrategy<?> watermarkStrategy) implements Serializable {
 
     /** The operator implementations the runtime knows. */
-    public enum Kind { SOURCE, MAP, FILTER, FLAT_MAP, KEYED_REDUCE, SINK }
+    public enum Kind { SOURCE, MAP, FILTER, FLAT_MAP, KEYED_REDUCE, PROCESS, KEYED_PROCESS, WINDOW, TIMESTAMPS_AND_WATERMARKS, SINK }
 }

@@ -1,44 +1,76 @@
 package io.flowmesh.engine.operators;
 
+import io.flowmesh.api.functions.OutputTag;
 import io.flowmesh.api.functions.RuntimeContext;
 import io.flowmesh.api.source.Source;
 import io.flowmesh.api.source.SourceReader;
 import io.flowmesh.engine.graph.ChainSpec;
 import io.flowmesh.engine.graph.OperatorSpec;
+import io.flowmesh.engine.time.ProcessingTimeService;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The operators of one subtask, wired head to tail by call. A chain headed by a source has a
- * {@link #sourceReader()}; the others take their input through {@link #input()}.
+ * {@link #sourceReader()} whose records enter at {@link #input()}; the others take their input
+ * records and watermarks through {@link #input()} too. Side outputs leave only from the tail
+ * (the JobGraph never chains a side output), and watermark status goes straight to the tail.
  */
 public final class OperatorChain implements AutoCloseable {
     private final ChainSpec spec;
-    private final RuntimeContext context;
+    private final RuntimeContext runtimeContext;
     private final List<StreamOperator> operators = new ArrayList<>();
     private final Output input;
     private SourceReader<Object> sourceReader;
 
     /** @param tailOutput where the last operator emits (the subtask's record writers; discarding for a sink) */
-    public OperatorChain(ChainSpec spec, RuntimeContext context, Output tailOutput) {
+    public OperatorChain(ChainSpec spec, RuntimeContext runtimeContext, ProcessingTimeService processingTime, Output tailOutput) {
         this.spec = spec;
-        this.context = context;
+        this.runtimeContext = runtimeContext;
+        OperatorContext context = new OperatorContext(runtimeContext, processingTime);
         List<OperatorSpec> specs = spec.operators();
         int first = spec.head().kind() == OperatorSpec.Kind.SOURCE ? 1 : 0;
         Output next = tailOutput;
         for (int i = specs.size() - 1; i >= first; i--) {
             StreamOperator op = Operators.create(specs.get(i), context, next);
             operators.add(0, op);
-            next = op::processElement;
+            next = new ChainingOutput(op, tailOutput);
         }
         this.input = next;
+    }
+
+    /** Hands records and watermarks to the next operator by call. */
+    private record ChainingOutput(StreamOperator next, Output tail) implements Output {
+        @Override
+        public void emit(Object value, long timestamp) {
+            next.processElement(value, timestamp);
+        }
+
+        @Override
+        public void emitWatermark(long watermark) {
+            next.processWatermark(watermark);
+        }
+
+        @Override
+        public void emitSide(OutputTag<?> tag, Object value, long timestamp) {
+            // nothing inside a chain consumes a side output
+        }
+
+        @Override
+        public void emitStatus(boolean idle) {
+            tail.emitStatus(idle);
+        }
     }
 
     public boolean isSourceChain() {
         return spec.head().kind() == OperatorSpec.Kind.SOURCE;
     }
 
-    /** Where input records enter the chain (for a source chain: where the reader's records go). */
+    public OperatorSpec head() {
+        return spec.head();
+    }
+
+    /** Where input records and watermarks enter the chain (for a source chain: where the reader's records go). */
     public Output input() {
         return input;
     }
@@ -52,7 +84,7 @@ public final class OperatorChain implements AutoCloseable {
         if (isSourceChain()) {
             OperatorSpec head = spec.head();
             try {
-                sourceReader = ((Source<Object>) head.function()).createReader(context);
+                sourceReader = ((Source<Object>) head.function()).createReader(runtimeContext);
             } catch (Exception e) {
                 throw OperatorException.of(head.name(), e);
             }

@@ -1,15 +1,19 @@
 package io.flowmesh.engine.operators;
 
 /**
- * One operator of a chain. The subtask's thread calls {@link #open} once, {@link #processElement} for
- * every input record, {@link #finish} once at the end of a bounded input (it may still emit), and
- * {@link #close} always, also after a failure or cancellation.
+ * One operator of a chain. The subtask's thread calls {@link #open} once, then
+ * {@link #processElement} for every record and {@link #processWatermark} for every watermark (in
+ * order with the records), {@link #finish} once at the end of a bounded input (it may still emit),
+ * and {@link #close} always, also after a failure or cancellation.
  */
 public interface StreamOperator {
     default void open() throws Exception {}
 
     /** Unchecked: user-function failures arrive wrapped in {@link OperatorException}. */
-    void processElement(Object record);
+    void processElement(Object value, long timestamp);
+
+    /** Fires what the watermark completes (timers, windows), then forwards it. */
+    void processWatermark(long watermark);
 
     default void finish() throws Exception {}
 

@@ -16,7 +16,13 @@ import io.flowmesh.engine.exchange.ResultPartitionManager;
 import io.flowmesh.engine.exchange.ResultSubpartition;
 import io.flowmesh.engine.exchange.SubpartitionId;
 import io.flowmesh.engine.graph.ChainSpec;
+import io.flowmesh.api.eventtime.WatermarkStrategy;
+import io.flowmesh.api.functions.OutputTag;
+import io.flowmesh.api.source.ReaderOutput;
 import io.flowmesh.engine.operators.OperatorChain;
+import io.flowmesh.engine.operators.OperatorException;
+import io.flowmesh.engine.operators.WatermarkGenerator;
+import io.flowmesh.engine.time.ProcessingTimeService;
 import io.flowmesh.engine.operators.Output;
 import io.flowmesh.engine.serialization.DataInputDeserializer;
 import io.flowmesh.engine.serialization.DynamicSerializer;
@@ -61,6 +67,10 @@ public final class StreamTask implements Runnable {
     private final Listener listener;
     private final String taskName;
     private final List<RecordWriter> writers = new ArrayList<>();
+    private final List<RecordWriter> mainWriters = new ArrayList<>();
+    private final Map<String, List<RecordWriter>> sideWriters = new HashMap<>();
+    private final ProcessingTimeService processingTime = new ProcessingTimeService();
+    private DynamicSerializer inputSerializer;
     private final List<ResultSubpartition> ownSubpartitions = new ArrayList<>();
     private volatile boolean cancelled;
     private volatile InputGate gate;
@@ -132,7 +142,7 @@ public final class StreamTask implements Runnable {
             listener.stateChanged(this, ExecutionState.EXECUTION_RUNNING, null);
             lastFlushNanos = System.nanoTime();
             if (chain.isSourceChain()) {
-                runSource(chain.sourceReader(), chain.input());
+                runSource(chain);
             } else {
                 runInput(chain.input());
             }
@@ -190,25 +200,17 @@ public final class StreamTask implements Runnable {
                     : JavaSerialization.deserialize(out.getKeySelector().toByteArray(), userClassLoader);
             ChannelSelector selector = ChannelSelector.of(out.getPartitioner(), subpartitions.length, out.getMaxParallelism(), keySelector,
                     tdd.getSubtaskIndex(), out.getConsumerVertexId());
-            writers.add(new RecordWriter(subpartitions, selector, serializer, settings.bufferSize()));
+            RecordWriter writer = new RecordWriter(subpartitions, selector, serializer, settings.bufferSize());
+            writers.add(writer);
+            (out.getSideOutputTag().isEmpty() ? mainWriters : sideWriters.computeIfAbsent(out.getSideOutputTag(), k -> new ArrayList<>()))
+                    .add(writer);
         }
-        Output tail = switch (writers.size()) {
-            case 0 -> Output.DISCARDING;
-            case 1 -> {
-                RecordWriter w = writers.get(0);
-                yield record -> emitSneaky(w, record);
-            }
-            default -> record -> {
-                for (RecordWriter w : writers) {
-                    emitSneaky(w, record);
-                }
-            };
-        };
+        Output tail = writers.isEmpty() ? Output.DISCARDING : new WriterOutput(mainWriters.toArray(RecordWriter[]::new), sideWriters, writers);
         Map<String, String> conf = new HashMap<>(clusterConfiguration);
         conf.putAll(tdd.getConfigurationMap());
         TaskRuntimeContext context = new TaskRuntimeContext(tdd.getJobId(), taskName, tdd.getSubtaskIndex(), tdd.getParallelism(),
                 tdd.getMaxParallelism(), tdd.getAttempt(), Map.copyOf(conf));
-        OperatorChain chain = new OperatorChain(spec, context, tail);
+        OperatorChain chain = new OperatorChain(spec, context, processingTime, tail);
         if (!chain.isSourceChain()) {
             InputGate g = new InputGate();
             for (InputGateDescriptor in : tdd.getInputsList()) {
@@ -231,15 +233,47 @@ public final class StreamTask implements Runnable {
         return chain;
     }
 
-    private DynamicSerializer inputSerializer;
+    /** Drives the source reader; applies the source's watermark strategy; ends with the final watermark. */
+    private void runSource(OperatorChain chain) throws Exception {
+        SourceReader<Object> reader = chain.sourceReader();
+        Output output = chain.input();
+        WatermarkStrategy<?> strategy = chain.head().watermarkStrategy();
+        WatermarkGenerator generator = strategy == null ? null : new WatermarkGenerator(strategy, output, processingTime);
+        if (generator != null && !generator.isPunctuated()) {
+            long interval = WatermarkGenerator.autoWatermarkInterval(tdd.getConfigurationMap());
+            if (interval > 0) {
+                schedulePeriodicWatermarks(generator, processingTime.currentTime() + interval, interval);
+            }
+        }
+        ReaderOutput<Object> readerOutput = new ReaderOutput<>() {
+            @Override
+            public void collect(Object record) {
+                collect(record, Output.NO_TIMESTAMP);
+            }
 
-    private void runSource(SourceReader<Object> reader, Output output) throws Exception {
-        io.flowmesh.api.source.ReaderOutput<Object> readerOutput = output::emit;
+            @Override
+            public void collect(Object record, long timestamp) {
+                long ts = timestamp;
+                if (generator != null) {
+                    try {
+                        ts = generator.onRecord(record, timestamp);
+                    } catch (Exception e) {
+                        throw OperatorException.of(chain.head().name() + " (timestamp assigner)", e);
+                    }
+                }
+                output.emit(record, ts);
+                if (generator != null) {
+                    generator.afterRecord();
+                }
+            }
+        };
         while (!cancelled) {
             InputStatus status = reader.pollNext(readerOutput);
             if (status == InputStatus.END_OF_INPUT) {
+                output.emitWatermark(Long.MAX_VALUE);
                 return;
             }
+            processingTime.fireDue();
             if (status == InputStatus.NOTHING_AVAILABLE) {
                 flushAll();
                 LockSupport.parkNanos(1_000_000);
@@ -249,15 +283,36 @@ public final class StreamTask implements Runnable {
         }
     }
 
+    private void schedulePeriodicWatermarks(WatermarkGenerator generator, long time, long interval) {
+        processingTime.schedule(time, t -> {
+            generator.emitPeriodicWatermark();
+            schedulePeriodicWatermarks(generator, t + interval, interval);
+        });
+    }
+
+    /**
+     * Reads the input gate until every channel ended. The watermark of the subtask is the minimum
+     * over the channels that are neither idle nor ended; it is forwarded when it advances. When every
+     * open channel is idle, the subtask is idle downstream too.
+     */
     private void runInput(Output output) throws Exception {
         InputGate g = gate;
-        int open = g.numberOfChannels();
+        int channels = g.numberOfChannels();
+        long[] channelWatermark = new long[channels];
+        java.util.Arrays.fill(channelWatermark, Long.MIN_VALUE);
+        boolean[] idle = new boolean[channels];
+        boolean[] ended = new boolean[channels];
+        long watermark = Long.MIN_VALUE;
+        boolean downstreamIdle = false;
+        int open = channels;
         DataInputDeserializer in = new DataInputDeserializer();
         while (open > 0 && !cancelled) {
             InputChannel ch = g.pollChannel();
             if (ch == null) {
                 flushAll();
-                ch = g.awaitChannel(100);
+                long wait = Math.max(1, Math.min(100, processingTime.nextDeadline() - processingTime.currentTime()));
+                ch = g.awaitChannel(wait);
+                processingTime.fireDue();
                 if (ch == null) {
                     continue;
                 }
@@ -268,22 +323,119 @@ public final class StreamTask implements Runnable {
                 continue;
             }
             g.requeueIfMore(ch);
+            int c = ch.channelIndex();
             in.setBuffer(buffer.data(), 0, buffer.length());
+            boolean watermarkInputsChanged = false;
             while (in.available()) {
                 byte tag = in.readByte();
                 if (tag == BufferFormat.RECORD) {
                     recordsIn++;
-                    output.emit(inputSerializer.deserialize(in));
-                } else if (tag == BufferFormat.END_OF_PARTITION) {
-                    open--;
+                    output.emit(inputSerializer.deserialize(in), Output.NO_TIMESTAMP);
+                } else if (tag == BufferFormat.RECORD_WITH_TIMESTAMP) {
+                    recordsIn++;
+                    long ts = in.readLong();
+                    output.emit(inputSerializer.deserialize(in), ts);
                 } else if (tag == BufferFormat.WATERMARK) {
-                    in.readLong();
+                    long wm = in.readLong();
+                    if (wm > channelWatermark[c]) {
+                        channelWatermark[c] = wm;
+                        watermarkInputsChanged = true;
+                    }
+                } else if (tag == BufferFormat.WATERMARK_STATUS) {
+                    idle[c] = in.readByte() == 1;
+                    watermarkInputsChanged = true;
+                } else if (tag == BufferFormat.END_OF_PARTITION) {
+                    ended[c] = true;
+                    open--;
+                    watermarkInputsChanged = true;
                 } else {
-                    throw new IllegalStateException("corrupt buffer from channel " + ch.channelIndex() + ": unknown element tag " + tag);
+                    throw new IllegalStateException("corrupt buffer from channel " + c + ": unknown element tag " + tag);
+                }
+                if (watermarkInputsChanged) {
+                    watermarkInputsChanged = false;
+                    long min = Long.MAX_VALUE;
+                    boolean anyActive = false;
+                    for (int i = 0; i < channels; i++) {
+                        if (!ended[i] && !idle[i]) {
+                            anyActive = true;
+                            min = Math.min(min, channelWatermark[i]);
+                        }
+                    }
+                    if (anyActive && min > watermark) {
+                        watermark = min;
+                        output.emitWatermark(min);
+                    }
+                    boolean nowIdle = !anyActive && open > 0;
+                    if (nowIdle != downstreamIdle) {
+                        downstreamIdle = nowIdle;
+                        output.emitStatus(nowIdle);
+                    }
                 }
             }
             ch.onBufferConsumed();
+            processingTime.fireDue();
             maybeFlushOnTimeout();
+        }
+    }
+
+    /** The chain's tail: main records to the main writers, side-output records to their tag's writers. */
+    private static final class WriterOutput implements Output {
+        private final RecordWriter[] main;
+        private final Map<String, List<RecordWriter>> side;
+        private final List<RecordWriter> all;
+
+        WriterOutput(RecordWriter[] main, Map<String, List<RecordWriter>> side, List<RecordWriter> all) {
+            this.main = main;
+            this.side = side;
+            this.all = all;
+        }
+
+        @Override
+        public void emit(Object value, long timestamp) {
+            try {
+                for (RecordWriter w : main) {
+                    w.emit(value, timestamp);
+                }
+            } catch (Exception e) {
+                throw StreamTask.<RuntimeException>sneaky(e);
+            }
+        }
+
+        @Override
+        public void emitWatermark(long watermark) {
+            try {
+                for (RecordWriter w : all) {
+                    w.broadcastWatermark(watermark);
+                }
+            } catch (Exception e) {
+                throw StreamTask.<RuntimeException>sneaky(e);
+            }
+        }
+
+        @Override
+        public void emitSide(OutputTag<?> tag, Object value, long timestamp) {
+            List<RecordWriter> writers = side.get(tag.getId());
+            if (writers == null) {
+                return;
+            }
+            try {
+                for (RecordWriter w : writers) {
+                    w.emit(value, timestamp);
+                }
+            } catch (Exception e) {
+                throw StreamTask.<RuntimeException>sneaky(e);
+            }
+        }
+
+        @Override
+        public void emitStatus(boolean idle) {
+            try {
+                for (RecordWriter w : all) {
+                    w.broadcastStatus(idle);
+                }
+            } catch (Exception e) {
+                throw StreamTask.<RuntimeException>sneaky(e);
+            }
         }
     }
 
@@ -303,14 +455,6 @@ public final class StreamTask implements Runnable {
 
     public long recordsIn() {
         return recordsIn;
-    }
-
-    private static void emitSneaky(RecordWriter w, Object record) {
-        try {
-            w.emit(record);
-        } catch (Exception e) {
-            throw StreamTask.<RuntimeException>sneaky(e);
-        }
     }
 
     @SuppressWarnings("unchecked")

@@ -1,0 +1,236 @@
+package io.flowmesh.connector.kafka;
+
+import io.flowmesh.api.source.InputStatus;
+import io.flowmesh.api.source.ReaderOutput;
+import io.flowmesh.api.source.SourceReader;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+
+/**
+ * Reads one subtask's partitions of a {@link KafkaSource}. Created by
+ * {@link KafkaSource#createReader}, which also opens it: it looks up the topics' partitions, takes
+ * the ones {@link KafkaPartitionAssigner} gives this subtask ({@code assign()}, no group
+ * rebalancing), seeks each to its starting offset and, in bounded mode, notes each one's stopping
+ * offset. A partition whose starting offset is already at (or past) its stopping offset is finished
+ * from the start.
+ *
+ * <p>All methods run on the subtask's thread. {@link #pollNext} emits each record with its Kafka
+ * timestamp ({@link ReaderOutput#collect(Object, long)}). It polls the consumer for at most
+ * {@value #POLL_TIMEOUT_MILLIS} ms when it has nothing buffered, and emits at most
+ * {@value #MAX_RECORDS_PER_CALL} records per call; the rest of a poll's records wait in the reader
+ * for the next calls. In bounded mode, records at or past a partition's stopping offset are never
+ * emitted, and the partition is paused once it reached that offset; the reader returns
+ * {@link InputStatus#END_OF_INPUT} when all its partitions are finished (at once if it owns none).
+ * Unbounded, a reader that owns no partition returns {@link InputStatus#NOTHING_AVAILABLE} forever.
+ *
+ * <p>{@link #currentOffsets()} is the next offset to read per owned partition: everything below it
+ * has been emitted (or skipped: transaction markers, aborted records). Checkpoints snapshot it
+ * between two {@code pollNext} calls and restore it with {@link OffsetsInitializer#offsets(Map)}.
+ */
+public final class KafkaSourceReader<T> implements SourceReader<T> {
+    static final int POLL_TIMEOUT_MILLIS = 20;
+    static final int MAX_RECORDS_PER_CALL = 256;
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(POLL_TIMEOUT_MILLIS);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final KafkaRecordDeserializer<T> deserializer;
+    private final boolean bounded;
+    /** Next offset to read, per owned partition. */
+    private final Map<TopicPartition, Long> offsets = new HashMap<>();
+    /** Bounded mode: the offset each owned partition stops at (exclusive). */
+    private final Map<TopicPartition, Long> stoppingOffsets = new HashMap<>();
+    /** Owned partitions still being read (unbounded: all of them). */
+    private final Set<TopicPartition> unfinished = new HashSet<>();
+
+    /** What the last poll returned and is not emitted yet: whole partitions in the queue, then the current one. */
+    private final ArrayDeque<TopicPartition> pendingPartitions = new ArrayDeque<>();
+    private ConsumerRecords<byte[], byte[]> pending = ConsumerRecords.empty();
+    private TopicPartition currentPartition;
+    private List<ConsumerRecord<byte[], byte[]>> currentRecords = List.of();
+    private int currentIndex;
+
+    /**
+     * Opens the reader on {@code consumer} (which it owns from now on and closes, also when opening
+     * fails).
+     *
+     * @param stopping where bounded reading stops; {@code null} for an unbounded reader
+     */
+    KafkaSourceReader(Consumer<byte[], byte[]> consumer, List<String> topics, int subtask, int parallelism, OffsetsInitializer starting,
+            OffsetsInitializer stopping, KafkaRecordDeserializer<T> deserializer) {
+        this.consumer = consumer;
+        this.deserializer = deserializer;
+        this.bounded = stopping != null;
+        try {
+            List<TopicPartition> owned = new ArrayList<>();
+            for (String topic : topics) {
+                List<PartitionInfo> partitions = consumer.partitionsFor(topic);
+                if (partitions == null || partitions.isEmpty()) {
+                    throw new IllegalStateException("KafkaSource: topic '" + topic + "' does not exist");
+                }
+                owned.addAll(KafkaPartitionAssigner.owned(partitions, subtask, parallelism));
+            }
+            owned.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+            consumer.assign(owned);
+            Map<TopicPartition, Long> start = starting.resolve(consumer, owned);
+            Map<TopicPartition, Long> stop = bounded ? stopping.resolve(consumer, owned) : Map.of();
+            List<TopicPartition> finished = new ArrayList<>();
+            for (TopicPartition tp : owned) {
+                long offset = start.get(tp);
+                consumer.seek(tp, offset);
+                offsets.put(tp, offset);
+                if (bounded) {
+                    long end = stop.get(tp);
+                    stoppingOffsets.put(tp, end);
+                    if (offset >= end) {
+                        finished.add(tp);
+                        continue;
+                    }
+                }
+                unfinished.add(tp);
+            }
+            if (!finished.isEmpty()) {
+                consumer.pause(finished);
+            }
+        } catch (RuntimeException e) {
+            try {
+                consumer.close(CLOSE_TIMEOUT);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public InputStatus pollNext(ReaderOutput<T> output) throws IOException {
+        if (!hasPending()) {
+            if (unfinished.isEmpty()) {
+                return bounded ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
+            }
+            pending = consumer.poll(POLL_TIMEOUT);
+            pendingPartitions.addAll(pending.partitions());
+            if (!hasPending()) {
+                afterDrained();
+                return bounded && unfinished.isEmpty() ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
+            }
+        }
+        int emitted = 0;
+        while (emitted < MAX_RECORDS_PER_CALL && nextPartitionWithRecords()) {
+            TopicPartition tp = currentPartition;
+            ConsumerRecord<byte[], byte[]> r = currentRecords.get(currentIndex++);
+            if (bounded && r.offset() >= stoppingOffsets.get(tp)) {
+                finish(tp);
+                continue;
+            }
+            T value;
+            try {
+                value = deserializer.deserialize(r.key(), r.value(), r.topic(), r.partition(), r.offset(), r.timestamp());
+            } catch (Exception e) {
+                throw new IOException("KafkaSource cannot deserialize the record at topic '" + r.topic() + "', partition " + r.partition()
+                        + ", offset " + r.offset() + ": " + e, e);
+            }
+            offsets.put(tp, r.offset() + 1);
+            if (value != null) {
+                output.collect(value, r.timestamp());
+            }
+            emitted++;
+            if (bounded && r.offset() + 1 >= stoppingOffsets.get(tp)) {
+                finish(tp);
+            }
+        }
+        if (!hasPending()) {
+            afterDrained();
+            if (bounded && unfinished.isEmpty()) {
+                return InputStatus.END_OF_INPUT;
+            }
+        }
+        return InputStatus.MORE_AVAILABLE;
+    }
+
+    /**
+     * Moves to the next partition of the last poll that has records left to emit, dropping the rest of
+     * a partition that finished; false when the poll is drained.
+     */
+    private boolean nextPartitionWithRecords() {
+        while (currentPartition == null || currentIndex >= currentRecords.size() || !unfinished.contains(currentPartition)) {
+            TopicPartition next = pendingPartitions.poll();
+            if (next == null) {
+                currentPartition = null;
+                currentRecords = List.of();
+                currentIndex = 0;
+                return false;
+            }
+            currentPartition = next;
+            currentRecords = pending.records(next);
+            currentIndex = 0;
+        }
+        return true;
+    }
+
+    private boolean hasPending() {
+        return nextPartitionWithRecords();
+    }
+
+    /**
+     * Everything the last poll returned is emitted: the consumer's position is now exact for every
+     * partition (past transaction markers and aborted records too). Takes it as the next offset, and
+     * finishes the bounded partitions whose position reached the stopping offset.
+     */
+    private void afterDrained() {
+        pending = ConsumerRecords.empty();
+        for (TopicPartition tp : List.copyOf(unfinished)) {
+            long position;
+            try {
+                position = consumer.position(tp, POLL_TIMEOUT);
+            } catch (TimeoutException e) {
+                continue; // the consumer is resetting an out-of-range offset; look again after the next poll
+            }
+            if (bounded && position >= stoppingOffsets.get(tp)) {
+                finish(tp);
+            } else if (position > offsets.get(tp)) {
+                offsets.put(tp, position);
+            }
+        }
+    }
+
+    /** The partition reached its stopping offset: everything below it is read, nothing at or past it will be. */
+    private void finish(TopicPartition tp) {
+        if (unfinished.remove(tp)) {
+            offsets.put(tp, Math.max(offsets.get(tp), stoppingOffsets.get(tp)));
+            consumer.pause(List.of(tp));
+        }
+    }
+
+    /** The next offset to read per partition this reader owns (a copy); see the class comment. */
+    public Map<TopicPartition, Long> currentOffsets() {
+        return Map.copyOf(offsets);
+    }
+
+    /** Closes the consumer, also when the subtask's thread was interrupted by a cancellation. */
+    @Override
+    public void close() {
+        boolean interrupted = Thread.interrupted();
+        try {
+            consumer.close(CLOSE_TIMEOUT);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.flowmesh.connector.kafka;
+
+import io.flowmesh.api.source.ReaderOutput;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A reader output that keeps what it is given, with the timestamps (-1 for none). */
+final class ListOutput<T> implements ReaderOutput<T> {
+    final List<T> records = new ArrayList<>();
+    final List<Long> timestamps = new ArrayList<>();
+
+    @Override
+    public void collect(T record) {
+        collect(record, -1);
+    }
+
+    @Override
+    public void collect(T record, long timestamp) {
+        records.add(record);
+        timestamps.add(timestamp);
+    }
+
+    int size() {
+        return records.size();
+    }
+}
