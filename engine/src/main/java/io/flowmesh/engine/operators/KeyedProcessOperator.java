@@ -14,25 +14,21 @@ import io.flowmesh.engine.time.InternalTimerService;
  * keyed state and timers are the key's; fires event-time timers as watermarks pass them (before
  * forwarding the watermark) and processing-time timers on the task thread.
  */
-final class KeyedProcessOperator extends AbstractStreamOperator implements InternalTimerService.Triggerable<String> {
+final class KeyedProcessOperator extends AbstractUdfOperator<KeyedProcessFunction<Object, Object, Object>>
+        implements InternalTimerService.Triggerable<String> {
     private static final String NS = "";
 
-    private final KeyedProcessFunction<Object, Object, Object> fn;
     private final KeySelector<Object, Object> keySelector;
-    private final OperatorContext context;
     private final HeapKeyedStateBackend backend;
     private final InternalTimerService<String> timers;
     private final Operators.TimestampedCollector collector;
-    private final KeyedProcessFunction<Object, Object, Object>.Context ctx;
-    private final KeyedProcessFunction<Object, Object, Object>.OnTimerContext timerCtx;
+    private final KeyedProcessFunction<Object, Object, Object>.OnTimerContext ctx;
     private TimeDomain timeDomain;
 
     KeyedProcessOperator(String name, KeyedProcessFunction<Object, Object, Object> fn, KeySelector<Object, Object> keySelector,
             OperatorContext context, Output output) {
-        super(name, output);
-        this.fn = fn;
+        super(name, fn, context, output);
         this.keySelector = keySelector;
-        this.context = context;
         this.backend = context.newKeyedBackend();
         this.timers = new InternalTimerService<>(backend, context.processingTime(), this);
         this.collector = new Operators.TimestampedCollector(output);
@@ -67,31 +63,11 @@ final class KeyedProcessOperator extends AbstractStreamOperator implements Inter
                 timers.deleteProcessingTimeTimer(NS, time);
             }
         };
-        this.ctx = fn.new Context() {
+        // an OnTimerContext is a Context: one object serves records and timers
+        this.ctx = fn.new OnTimerContext() {
             @Override
             public Long timestamp() {
                 return collector.timestamp == Output.NO_TIMESTAMP ? null : collector.timestamp;
-            }
-
-            @Override
-            public TimerService timerService() {
-                return timerService;
-            }
-
-            @Override
-            public <X> void output(OutputTag<X> tag, X value) {
-                output.emitSide(tag, value, collector.timestamp);
-            }
-
-            @Override
-            public Object getCurrentKey() {
-                return backend.getCurrentKey();
-            }
-        };
-        this.timerCtx = fn.new OnTimerContext() {
-            @Override
-            public Long timestamp() {
-                return collector.timestamp;
             }
 
             @Override
@@ -117,8 +93,8 @@ final class KeyedProcessOperator extends AbstractStreamOperator implements Inter
     }
 
     @Override
-    public void open() {
-        openFunction(fn, new KeyedRuntimeContext(context.runtimeContext(), backend));
+    protected io.flowmesh.api.functions.RuntimeContext functionContext() {
+        return new KeyedRuntimeContext(context.runtimeContext(), backend);
     }
 
     @Override
@@ -155,14 +131,9 @@ final class KeyedProcessOperator extends AbstractStreamOperator implements Inter
         timeDomain = domain;
         collector.timestamp = timer.timestamp();
         try {
-            fn.onTimer(timer.timestamp(), timerCtx, collector);
+            fn.onTimer(timer.timestamp(), ctx, collector);
         } catch (Exception e) {
             throw OperatorException.of(name, e);
         }
-    }
-
-    @Override
-    public void close() throws Exception {
-        closeFunction(fn);
     }
 }

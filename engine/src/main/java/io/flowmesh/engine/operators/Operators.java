@@ -59,19 +59,9 @@ public final class Operators {
         }
     }
 
-    static final class MapOperator extends AbstractStreamOperator {
-        private final MapFunction<Object, Object> fn;
-        private final OperatorContext context;
-
+    static final class MapOperator extends AbstractUdfOperator<MapFunction<Object, Object>> {
         MapOperator(String name, MapFunction<Object, Object> fn, OperatorContext context, Output output) {
-            super(name, output);
-            this.fn = fn;
-            this.context = context;
-        }
-
-        @Override
-        public void open() {
-            openFunction(fn, context.runtimeContext());
+            super(name, fn, context, output);
         }
 
         @Override
@@ -88,25 +78,11 @@ public final class Operators {
             output.emit(result, timestamp);
         }
 
-        @Override
-        public void close() throws Exception {
-            closeFunction(fn);
-        }
     }
 
-    static final class FilterOperator extends AbstractStreamOperator {
-        private final FilterFunction<Object> fn;
-        private final OperatorContext context;
-
+    static final class FilterOperator extends AbstractUdfOperator<FilterFunction<Object>> {
         FilterOperator(String name, FilterFunction<Object> fn, OperatorContext context, Output output) {
-            super(name, output);
-            this.fn = fn;
-            this.context = context;
-        }
-
-        @Override
-        public void open() {
-            openFunction(fn, context.runtimeContext());
+            super(name, fn, context, output);
         }
 
         @Override
@@ -122,27 +98,14 @@ public final class Operators {
             }
         }
 
-        @Override
-        public void close() throws Exception {
-            closeFunction(fn);
-        }
     }
 
-    static final class FlatMapOperator extends AbstractStreamOperator {
-        private final FlatMapFunction<Object, Object> fn;
-        private final OperatorContext context;
+    static final class FlatMapOperator extends AbstractUdfOperator<FlatMapFunction<Object, Object>> {
         private final TimestampedCollector collector;
 
         FlatMapOperator(String name, FlatMapFunction<Object, Object> fn, OperatorContext context, Output output) {
-            super(name, output);
-            this.fn = fn;
-            this.context = context;
+            super(name, fn, context, output);
             this.collector = new TimestampedCollector(output);
-        }
-
-        @Override
-        public void open() {
-            openFunction(fn, context.runtimeContext());
         }
 
         @Override
@@ -155,32 +118,24 @@ public final class Operators {
             }
         }
 
-        @Override
-        public void close() throws Exception {
-            closeFunction(fn);
-        }
     }
 
     /** A running reduce per key, kept in keyed state; one output per input. */
-    static final class KeyedReduceOperator extends AbstractStreamOperator {
-        private final ReduceFunction<Object> fn;
+    static final class KeyedReduceOperator extends AbstractUdfOperator<ReduceFunction<Object>> {
         private final KeySelector<Object, Object> keySelector;
-        private final OperatorContext context;
         private final HeapKeyedStateBackend backend;
         private final ValueState<Object> state;
 
         KeyedReduceOperator(String name, ReduceFunction<Object> fn, KeySelector<Object, Object> keySelector, OperatorContext context, Output output) {
-            super(name, output);
-            this.fn = fn;
+            super(name, fn, context, output);
             this.keySelector = keySelector;
-            this.context = context;
             this.backend = context.newKeyedBackend();
             this.state = backend.getState(new ValueStateDescriptor<>("_reduce"));
         }
 
         @Override
-        public void open() {
-            openFunction(fn, context.runtimeContext());
+        protected io.flowmesh.api.functions.RuntimeContext functionContext() {
+            return new io.flowmesh.engine.state.KeyedRuntimeContext(context.runtimeContext(), backend);
         }
 
         @Override
@@ -204,23 +159,15 @@ public final class Operators {
             output.emit(result, timestamp);
         }
 
-        @Override
-        public void close() throws Exception {
-            closeFunction(fn);
-        }
     }
 
     /** ProcessFunction on a non-keyed stream. */
-    static final class ProcessOperator extends AbstractStreamOperator {
-        private final ProcessFunction<Object, Object> fn;
-        private final OperatorContext context;
+    static final class ProcessOperator extends AbstractUdfOperator<ProcessFunction<Object, Object>> {
         private final TimestampedCollector collector;
         private final ProcessFunction<Object, Object>.Context ctx;
 
         ProcessOperator(String name, ProcessFunction<Object, Object> fn, OperatorContext context, Output output) {
-            super(name, output);
-            this.fn = fn;
-            this.context = context;
+            super(name, fn, context, output);
             this.collector = new TimestampedCollector(output);
             this.ctx = fn.new Context() {
                 @Override
@@ -246,11 +193,6 @@ public final class Operators {
         }
 
         @Override
-        public void open() {
-            openFunction(fn, context.runtimeContext());
-        }
-
-        @Override
         public void processElement(Object value, long timestamp) {
             collector.timestamp = timestamp;
             try {
@@ -260,10 +202,6 @@ public final class Operators {
             }
         }
 
-        @Override
-        public void close() throws Exception {
-            closeFunction(fn);
-        }
     }
 
     static final class SinkOperator extends AbstractStreamOperator {

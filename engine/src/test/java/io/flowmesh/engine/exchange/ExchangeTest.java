@@ -114,18 +114,7 @@ class ExchangeTest {
     void aConsumerThatDoesNotReadBlocksItsProducerWithBoundedMemory() throws Exception {
         ResultPartitionManager manager = new ResultPartitionManager(3);
         RecordWriter w = writer(manager, 1, PartitionerType.FORWARD, 256);
-        Thread producer = new Thread(() -> {
-            try {
-                for (long i = 0; i < 1_000_000; i++) {
-                    w.emit(i);
-                }
-            } catch (InterruptedException e) {
-                // released
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        producer.start();
+        Thread producer = startEndlessProducer(w);
         ResultSubpartition sp = manager.getOrCreate(id(0));
         waitUntilBlocked(producer);
         assertThat(sp.backlog()).isEqualTo(3);
@@ -182,6 +171,22 @@ class ExchangeTest {
         channel.requestSubpartition();
 
         RecordWriter w = writer(producerSide, 1, PartitionerType.FORWARD, 256);
+        Thread producer = startEndlessProducer(w);
+        waitUntilBlocked(producer);
+        Thread.sleep(300);
+        int held = 0;
+        while (channel.pollBuffer() != null) {
+            held++;
+        }
+        assertThat(held).as("buffers in flight to the consumer = its credits").isEqualTo(3);
+        assertThat(producerSide.getOrCreate(id(0)).backlog()).as("queued at the producer").isEqualTo(2);
+        producerSide.releaseJob(JOB, 0);
+        producer.join(5000);
+        channel.close();
+    }
+
+    /** Emits up to a million records, until its subpartitions are released. */
+    private static Thread startEndlessProducer(RecordWriter w) {
         Thread producer = new Thread(() -> {
             try {
                 for (long i = 0; i < 1_000_000; i++) {
@@ -194,17 +199,7 @@ class ExchangeTest {
             }
         });
         producer.start();
-        waitUntilBlocked(producer);
-        Thread.sleep(300);
-        int held = 0;
-        while (channel.pollBuffer() != null) {
-            held++;
-        }
-        assertThat(held).as("buffers in flight to the consumer = its credits").isEqualTo(3);
-        assertThat(producerSide.getOrCreate(id(0)).backlog()).as("queued at the producer").isEqualTo(2);
-        producerSide.releaseJob(JOB, 0);
-        producer.join(5000);
-        channel.close();
+        return producer;
     }
 
     private static void waitUntilBlocked(Thread t) throws InterruptedException {
