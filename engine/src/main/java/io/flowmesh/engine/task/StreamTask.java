@@ -205,7 +205,8 @@ public final class StreamTask implements Runnable {
             (out.getSideOutputTag().isEmpty() ? mainWriters : sideWriters.computeIfAbsent(out.getSideOutputTag(), k -> new ArrayList<>()))
                     .add(writer);
         }
-        Output tail = writers.isEmpty() ? Output.DISCARDING : new WriterOutput(mainWriters.toArray(RecordWriter[]::new), sideWriters, writers);
+        Output tail = writers.isEmpty() ? Output.DISCARDING
+                : new WriterOutput(tdd.getVertexName(), mainWriters.toArray(RecordWriter[]::new), sideWriters, writers);
         Map<String, String> conf = new HashMap<>(clusterConfiguration);
         conf.putAll(tdd.getConfigurationMap());
         TaskRuntimeContext context = new TaskRuntimeContext(tdd.getJobId(), taskName, tdd.getSubtaskIndex(), tdd.getParallelism(),
@@ -380,11 +381,13 @@ public final class StreamTask implements Runnable {
 
     /** The chain's tail: main records to the main writers, side-output records to their tag's writers. */
     private static final class WriterOutput implements Output {
+        private final String vertexName;
         private final RecordWriter[] main;
         private final Map<String, List<RecordWriter>> side;
         private final List<RecordWriter> all;
 
-        WriterOutput(RecordWriter[] main, Map<String, List<RecordWriter>> side, List<RecordWriter> all) {
+        WriterOutput(String vertexName, RecordWriter[] main, Map<String, List<RecordWriter>> side, List<RecordWriter> all) {
+            this.vertexName = vertexName;
             this.main = main;
             this.side = side;
             this.all = all;
@@ -396,6 +399,8 @@ public final class StreamTask implements Runnable {
                 for (RecordWriter w : main) {
                     w.emit(value, timestamp);
                 }
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                throw new OperatorException(vertexName, new IllegalArgumentException("cannot send its output downstream: " + e.getMessage(), e));
             } catch (Exception e) {
                 throw StreamTask.<RuntimeException>sneaky(e);
             }

@@ -173,8 +173,17 @@ class ExchangeTest {
         RecordWriter w = writer(producerSide, 1, PartitionerType.FORWARD, 256);
         Thread producer = startEndlessProducer(w);
         waitUntilBlocked(producer);
-        Thread.sleep(300);
+        // take what arrives without consuming it (no credit goes back): exactly the 3 credited buffers
         int held = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (held < 3 && System.nanoTime() < deadline) {
+            if (channel.pollBuffer() != null) {
+                held++;
+            } else {
+                Thread.sleep(10);
+            }
+        }
+        Thread.sleep(500);
         while (channel.pollBuffer() != null) {
             held++;
         }
