@@ -261,6 +261,28 @@ class LocalClusterIT {
     }
 
     @Test
+    @Order(3)
+    void aFunctionThatThrowsFailsTheJobWithItsCauseVisibleInInfoAndOnTheTopic() throws Exception {
+        Artifact artifact = client.upload(examplesJar);
+        String jobId = client.submit(artifact.getUri(), EXAMPLE_CLASS, 2,
+                List.of("--records", "100000", "--fail-at", "4242", "--topic", "it-fail-" + UUID.randomUUID().toString().substring(0, 8))).getJobId();
+        JobDetails failed = client.awaitTerminal(jobId, Duration.ofSeconds(60));
+        assertThat(failed.getSummary().getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.getFailureCause())
+                .contains("operator 'Generate (key, value)' failed")
+                .contains("deliberate failure at record 4242 (--fail-at)");
+        // the failed subtask names the cause; the others were cancelled
+        assertThat(failed.getVerticesList()).flatExtracting(VertexDetails::getSubtasksList).extracting(SubtaskDetails::getState)
+                .contains(ExecutionState.EXECUTION_FAILED).doesNotContain(ExecutionState.EXECUTION_RUNNING);
+        Cli info = cli("info", jobId);
+        assertThat(info.exitCode).isZero();
+        assertThat(info.output).contains("FAILED").contains("deliberate failure at record 4242");
+        Cli attached = cli("run", examplesJar.toString(), "--records", "1000", "--fail-at", "7", "--topic", "it-fail-" + UUID.randomUUID().toString().substring(0, 8));
+        assertThat(attached.exitCode).as(attached.output).isEqualTo(1);
+        assertThat(attached.output).contains("FAILED").contains("deliberate failure at record 7");
+    }
+
+    @Test
     @Order(4)
     void theCliRunsListsAndShowsEventsWithFlinkVerbsAndExitCodes() throws Exception {
         // attached: waits for the end and exits 0 on FINISHED

@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
  * ASCII decimal. So key {@code k} yields exactly the counts {@code 1..n_k}, whatever the order.
  *
  * <p>Arguments: {@code --records N} (default 100000), {@code --topic T} (default
- * {@code flowmesh-example-counts}), {@code --parallelism P} (default 2; {@code flowmesh run -p} overrides).
+ * {@code flowmesh-example-counts}), {@code --parallelism P} (default 2; {@code flowmesh run -p} overrides),
+ * {@code --fail-at I} (the job throws when it generates record {@code I}: to see a failure's cause in
+ * {@code flowmesh info}).
  */
 public final class KeyedCountExample {
     public static final String DEFAULT_TOPIC = "flowmesh-example-counts";
@@ -24,12 +26,14 @@ public final class KeyedCountExample {
         long records = 100_000;
         String topic = DEFAULT_TOPIC;
         Integer parallelism = null;
+        long failAt = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Long.parseLong(args[++i]);
                 case "--topic" -> topic = args[++i];
                 case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (expected --records N, --topic T, --parallelism P)");
+                case "--fail-at" -> failAt = Long.parseLong(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (expected --records N, --topic T, --parallelism P, --fail-at I)");
             }
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -39,8 +43,14 @@ public final class KeyedCountExample {
             env.setParallelism(2);
         }
 
+        long failAtRecord = failAt;
         env.fromSequence(0, records - 1)
-                .map(i -> Tuple2.of((i * 31 + 7) % 1000, i % 1000)).name("Generate (key, value)")
+                .map(i -> {
+                    if (i == failAtRecord) {
+                        throw new IllegalStateException("deliberate failure at record " + i + " (--fail-at)");
+                    }
+                    return Tuple2.of((i * 31 + 7) % 1000, i % 1000);
+                }).name("Generate (key, value)")
                 .map(t -> Tuple2.of(t.f0, t.f1 * 2)).name("Double value")
                 .filter(t -> t.f1 % 3 != 0).name("Drop multiples of 3")
                 .map(t -> Tuple2.of(t.f0, 1L)).name("Count one")
