@@ -11,7 +11,8 @@ import java.util.List;
  * environment's defaults.
  */
 public abstract sealed class Transformation<T>
-        permits SourceTransformation, OneInputTransformation, PartitionTransformation, SinkTransformation, SideOutputTransformation,
+        permits SourceTransformation, OneInputTransformation, TwoInputTransformation, PartitionTransformation, SinkTransformation,
+        SideOutputTransformation,
         UnionTransformation {
 
     private final int id;

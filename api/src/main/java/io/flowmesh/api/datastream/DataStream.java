@@ -74,6 +74,11 @@ public class DataStream<T> {
         return oneInput("Process", OperatorKind.PROCESS, Objects.requireNonNull(function, "process function"), null);
     }
 
+    /** This stream and another, possibly of another type, for a two-input function (co-map, co-process). */
+    public <R> ConnectedStreams<T, R> connect(DataStream<R> other) {
+        return new ConnectedStreams<>(environment, this, other, null, null);
+    }
+
     /** This stream and the others, read as one stream (all of one type). */
     @SafeVarargs
     public final DataStream<T> union(DataStream<T>... others) {

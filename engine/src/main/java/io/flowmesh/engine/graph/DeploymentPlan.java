@@ -50,7 +50,8 @@ public final class DeploymentPlan {
         for (JobEdge e : graph.getEdgesList()) {
             if (e.getTargetVertexId().equals(v.getVertexId())) {
                 JobVertex producer = vertices.get(e.getSourceVertexId());
-                InputGateDescriptor.Builder gate = InputGateDescriptor.newBuilder().setProducerVertexId(producer.getVertexId());
+                InputGateDescriptor.Builder gate = InputGateDescriptor.newBuilder().setProducerVertexId(producer.getVertexId())
+                        .setInputIndex(e.getTargetInput());
                 if (e.getPartitioner() == PartitionerType.FORWARD) {
                     gate.addChannels(channel(slots, subtask, 0));
                 } else {

@@ -7,6 +7,7 @@ import io.flowmesh.api.dag.PartitionTransformation;
 import io.flowmesh.api.dag.PartitionerKind;
 import io.flowmesh.api.dag.Pipeline;
 import io.flowmesh.api.dag.SideOutputTransformation;
+import io.flowmesh.api.dag.TwoInputTransformation;
 import io.flowmesh.api.dag.UnionTransformation;
 import io.flowmesh.api.dag.SinkTransformation;
 import io.flowmesh.api.dag.SourceTransformation;
@@ -53,7 +54,7 @@ public final class JobGraphBuilder {
 
     /** A physical input of an operator: the upstream operator, how records get from it, and which of its outputs. */
     private record Input(Transformation<?> upstream, PartitionerKind partitioner, io.flowmesh.api.functions.KeySelector<?, ?> keySelector,
-            String sideOutputTag, boolean explicitForward) {}
+            String sideOutputTag, boolean explicitForward, int targetInput) {}
 
     public static JobGraph build(String jobId, Pipeline pipeline, String artifactUri, String entryClass) throws InvalidJobGraphException {
         // 1. every operator reachable from the sinks, in creation (= topological) order
@@ -81,8 +82,8 @@ public final class JobGraphBuilder {
             parallelism.put(t, p);
             maxParallelism.put(t, maxP);
             List<Input> ins = new ArrayList<>();
-            for (Transformation<?> in : t.inputs()) {
-                collectInputs(in, null, null, null, false, ins);
+            for (int i = 0; i < t.inputs().size(); i++) {
+                collectInputs(t.inputs().get(i), null, null, null, false, t instanceof TwoInputTransformation ? i + 1 : 0, ins);
             }
             inputsOf.put(t, ins);
             for (Input in : ins) {
@@ -97,6 +98,9 @@ public final class JobGraphBuilder {
                 }
                 if (t instanceof OneInputTransformation<?, ?> one && one.kind().isKeyed() && in.partitioner() != PartitionerKind.HASH) {
                     throw new InvalidJobGraphException("operator '" + one.name() + "' keeps keyed state and needs a keyed input: call keyBy(...) before it");
+                }
+                if (t instanceof TwoInputTransformation<?, ?, ?> two && two.kind().isKeyed() && in.partitioner() != PartitionerKind.HASH) {
+                    throw new InvalidJobGraphException("operator '" + two.name() + "' keeps keyed state and needs both inputs keyed: connect(...).keyBy(key1, key2)");
                 }
             }
         }
@@ -176,7 +180,8 @@ public final class JobGraphBuilder {
                         .setSourceVertexId(operatorIds.get(headOf.get(in.upstream())))
                         .setTargetVertexId(operatorIds.get(head))
                         .setPartitioner(partitionerType(in, parallelism.get(in.upstream()), parallelism.get(head)))
-                        .setSideOutputTag(in.sideOutputTag() == null ? "" : in.sideOutputTag());
+                        .setSideOutputTag(in.sideOutputTag() == null ? "" : in.sideOutputTag())
+                        .setTargetInput(in.targetInput());
                 if (in.keySelector() != null) {
                     edge.setKeySelector(ByteString.copyFrom(serializeFunction(in.keySelector(), "key selector of '" + head.name() + "'")));
                 }
@@ -192,22 +197,22 @@ public final class JobGraphBuilder {
 
     /** Walks through virtual transformations (partitioning, union, side outputs) to the operators they read from. */
     private static void collectInputs(Transformation<?> t, PartitionerKind partitioner, io.flowmesh.api.functions.KeySelector<?, ?> keySelector,
-            String tag, boolean explicitForward, List<Input> out) {
+            String tag, boolean explicitForward, int targetInput, List<Input> out) {
         if (t instanceof PartitionTransformation<?> p) {
             if (partitioner == null) {
                 partitioner = p.partitioner();
                 keySelector = p.keySelector();
                 explicitForward = p.partitioner() == PartitionerKind.FORWARD;
             }
-            collectInputs(p.input(), partitioner, keySelector, tag, explicitForward, out);
+            collectInputs(p.input(), partitioner, keySelector, tag, explicitForward, targetInput, out);
         } else if (t instanceof UnionTransformation<?> u) {
             for (Transformation<?> in : u.inputs()) {
-                collectInputs(in, partitioner, keySelector, tag, explicitForward, out);
+                collectInputs(in, partitioner, keySelector, tag, explicitForward, targetInput, out);
             }
         } else if (t instanceof SideOutputTransformation<?> s) {
-            collectInputs(s.inputs().get(0), partitioner, keySelector, s.tag().getId(), explicitForward, out);
+            collectInputs(s.inputs().get(0), partitioner, keySelector, s.tag().getId(), explicitForward, targetInput, out);
         } else {
-            out.add(new Input(t, partitioner == null ? PartitionerKind.FORWARD : partitioner, keySelector, tag, explicitForward));
+            out.add(new Input(t, partitioner == null ? PartitionerKind.FORWARD : partitioner, keySelector, tag, explicitForward, targetInput));
         }
     }
 
@@ -223,11 +228,14 @@ public final class JobGraphBuilder {
     private static OperatorSpec spec(Transformation<?> t, String operatorId) throws InvalidJobGraphException {
         OperatorSpec spec;
         if (t instanceof SourceTransformation<?> s) {
-            spec = new OperatorSpec(operatorId, t.name(), OperatorSpec.Kind.SOURCE, s.source(), null, s.watermarkStrategy());
+            spec = new OperatorSpec(operatorId, t.name(), OperatorSpec.Kind.SOURCE, s.source(), null, null, s.watermarkStrategy());
         } else if (t instanceof SinkTransformation<?> s) {
-            spec = new OperatorSpec(operatorId, t.name(), OperatorSpec.Kind.SINK, s.sink(), null, null);
+            spec = new OperatorSpec(operatorId, t.name(), OperatorSpec.Kind.SINK, s.sink(), null, null, null);
         } else if (t instanceof OneInputTransformation<?, ?> o) {
-            spec = new OperatorSpec(operatorId, t.name(), kind(o.kind()), o.function(), o.stateKeySelector(), null);
+            spec = new OperatorSpec(operatorId, t.name(), kind(o.kind()), o.function(), o.stateKeySelector(), null, null);
+        } else if (t instanceof TwoInputTransformation<?, ?, ?> two) {
+            spec = new OperatorSpec(operatorId, t.name(), OperatorSpec.Kind.valueOf(two.kind().name()), two.function(), two.keySelector1(),
+                    two.keySelector2(), null);
         } else {
             throw new IllegalStateException("unexpected transformation " + t);
         }
@@ -241,6 +249,9 @@ public final class JobGraphBuilder {
         }
         if (spec.stateKeySelector() != null) {
             serializeFunction(spec.stateKeySelector(), "key selector of operator '" + t.name() + "'");
+        }
+        if (spec.stateKeySelector2() != null) {
+            serializeFunction(spec.stateKeySelector2(), "second key selector of operator '" + t.name() + "'");
         }
         return spec;
     }

@@ -21,6 +21,7 @@ public final class OperatorChain implements AutoCloseable {
     private final RuntimeContext runtimeContext;
     private final List<StreamOperator> operators = new ArrayList<>();
     private final Output input;
+    private final Output input2;
     private SourceReader<Object> sourceReader;
 
     /** @param tailOutput where the last operator emits (the subtask's record writers; discarding for a sink) */
@@ -37,6 +38,36 @@ public final class OperatorChain implements AutoCloseable {
             next = new ChainingOutput(op, tailOutput);
         }
         this.input = next;
+        StreamOperator head = operators.isEmpty() ? null : operators.get(0);
+        this.input2 = head != null && spec.head().kind().isTwoInput() ? new SecondInput(head, tailOutput) : null;
+    }
+
+    /** The second input of a two-input head operator; watermarks go through {@link #input()} (one combined watermark). */
+    private record SecondInput(StreamOperator head, Output tail) implements Output {
+        @Override
+        public void emit(Object value, long timestamp) {
+            head.processElement2(value, timestamp);
+        }
+
+        @Override
+        public void emitWatermark(long watermark) {
+            head.processWatermark(watermark);
+        }
+
+        @Override
+        public void emitSide(OutputTag<?> tag, Object value, long timestamp) {
+            // nothing inside a chain consumes a side output
+        }
+
+        @Override
+        public void emitStatus(boolean idle) {
+            tail.emitStatus(idle);
+        }
+    }
+
+    /** Where records of the second input enter a chain headed by a two-input operator; null otherwise. */
+    public Output input2() {
+        return input2;
     }
 
     /** Hands records and watermarks to the next operator by call. */

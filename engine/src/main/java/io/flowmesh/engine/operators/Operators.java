@@ -1,7 +1,11 @@
 package io.flowmesh.engine.operators;
 
 import io.flowmesh.api.datastream.DataStream;
+import io.flowmesh.api.functions.CoFlatMapFunction;
+import io.flowmesh.api.functions.CoMapFunction;
+import io.flowmesh.api.functions.CoProcessFunction;
 import io.flowmesh.api.functions.Collector;
+import io.flowmesh.api.functions.KeyedCoProcessFunction;
 import io.flowmesh.api.functions.FilterFunction;
 import io.flowmesh.api.functions.FlatMapFunction;
 import io.flowmesh.api.functions.KeySelector;
@@ -37,6 +41,11 @@ public final class Operators {
             case TIMESTAMPS_AND_WATERMARKS -> new TimestampsAndWatermarksOperator(name,
                     ((DataStream.WatermarkStrategyHolder) spec.function()).strategy(), context, output);
             case SINK -> new SinkOperator(name, (Sink) spec.function(), context);
+            case CO_MAP -> new TwoInputOperators.CoMapOperator(name, (CoMapFunction) spec.function(), context, output);
+            case CO_FLAT_MAP -> new TwoInputOperators.CoFlatMapOperator(name, (CoFlatMapFunction) spec.function(), context, output);
+            case CO_PROCESS -> new TwoInputOperators.CoProcessOperator(name, (CoProcessFunction) spec.function(), context, output);
+            case KEYED_CO_PROCESS -> new KeyedProcessOperator(name, (KeyedCoProcessFunction) spec.function(), (KeySelector) spec.stateKeySelector(),
+                    (KeySelector) spec.stateKeySelector2(), context, output);
             case SOURCE -> throw new IllegalArgumentException("a source can only head a chain: '" + name + "'");
         };
     }

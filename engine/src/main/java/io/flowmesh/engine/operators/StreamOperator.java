@@ -12,6 +12,11 @@ public interface StreamOperator {
     /** Unchecked: user-function failures arrive wrapped in {@link OperatorException}. */
     void processElement(Object value, long timestamp);
 
+    /** A record of the second input (two-input operators only). */
+    default void processElement2(Object value, long timestamp) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has one input");
+    }
+
     /** Fires what the watermark completes (timers, windows), then forwards it. */
     void processWatermark(long watermark);
 

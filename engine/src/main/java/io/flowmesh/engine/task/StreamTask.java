@@ -71,6 +71,8 @@ public final class StreamTask implements Runnable {
     private final Map<String, List<RecordWriter>> sideWriters = new HashMap<>();
     private final ProcessingTimeService processingTime = new ProcessingTimeService();
     private DynamicSerializer inputSerializer;
+    /** Per input channel: the input of a two-input head it feeds (2 = the second), else 0 or 1. */
+    private int[] channelInput;
     private final List<ResultSubpartition> ownSubpartitions = new ArrayList<>();
     private volatile boolean cancelled;
     private volatile InputGate gate;
@@ -144,7 +146,7 @@ public final class StreamTask implements Runnable {
             if (chain.isSourceChain()) {
                 runSource(chain);
             } else {
-                runInput(chain.input());
+                runInput(chain.input(), chain.input2());
             }
             if (!cancelled) {
                 chain.finish();
@@ -225,6 +227,13 @@ public final class StreamTask implements Runnable {
                                     settings.creditsPerChannel()));
                 }
             }
+            channelInput = new int[g.numberOfChannels()];
+            int index = 0;
+            for (InputGateDescriptor in : tdd.getInputsList()) {
+                for (int k = 0; k < in.getChannelsCount(); k++) {
+                    channelInput[index++] = in.getInputIndex();
+                }
+            }
             gate = g;
             for (InputChannel ch : g.channels()) {
                 ch.requestSubpartition();
@@ -296,7 +305,7 @@ public final class StreamTask implements Runnable {
      * over the channels that are neither idle nor ended; it is forwarded when it advances. When every
      * open channel is idle, the subtask is idle downstream too.
      */
-    private void runInput(Output output) throws Exception {
+    private void runInput(Output output, Output secondInput) throws Exception {
         InputGate g = gate;
         int channels = g.numberOfChannels();
         long[] channelWatermark = new long[channels];
@@ -325,17 +334,18 @@ public final class StreamTask implements Runnable {
             }
             g.requeueIfMore(ch);
             int c = ch.channelIndex();
+            Output records = channelInput[c] == 2 ? secondInput : output;
             in.setBuffer(buffer.data(), 0, buffer.length());
             boolean watermarkInputsChanged = false;
             while (in.available()) {
                 byte tag = in.readByte();
                 if (tag == BufferFormat.RECORD) {
                     recordsIn++;
-                    output.emit(inputSerializer.deserialize(in), Output.NO_TIMESTAMP);
+                    records.emit(inputSerializer.deserialize(in), Output.NO_TIMESTAMP);
                 } else if (tag == BufferFormat.RECORD_WITH_TIMESTAMP) {
                     recordsIn++;
                     long ts = in.readLong();
-                    output.emit(inputSerializer.deserialize(in), ts);
+                    records.emit(inputSerializer.deserialize(in), ts);
                 } else if (tag == BufferFormat.WATERMARK) {
                     long wm = in.readLong();
                     if (wm > channelWatermark[c]) {

@@ -77,7 +77,7 @@ public final class OperatorChainHarness implements AutoCloseable {
 
     /** A harness around one operator; {@code keySelector} for keyed kinds, else null. */
     public static OperatorChainHarness forOperator(OperatorSpec.Kind kind, Function function, KeySelector<?, ?> keySelector) throws Exception {
-        return new OperatorChainHarness(new ChainSpec(List.of(new OperatorSpec("op", kind.name(), kind, function, keySelector, null))), Map.of());
+        return new OperatorChainHarness(new ChainSpec(List.of(new OperatorSpec("op", kind.name(), kind, function, keySelector, null, null))), Map.of());
     }
 
     public void processElement(Object value, long timestamp) {
