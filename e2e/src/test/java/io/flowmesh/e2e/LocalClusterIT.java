@@ -256,6 +256,11 @@ class LocalClusterIT {
                 .isIn(JobStatus.CANCELLING, JobStatus.CANCELED);
         JobDetails cancelled = client.awaitTerminal(jobId, Duration.ofSeconds(30));
         assertThat(cancelled.getSummary().getStatus()).isEqualTo(JobStatus.CANCELED);
+        // every slot is free again: 2 TaskManagers x 2 slots
+        var overview = client.stub().getClusterOverview(io.flowmesh.proto.Empty.getDefaultInstance());
+        assertThat(overview.getSlotsTotal()).isEqualTo(4);
+        assertThat(overview.getSlotsAvailable()).isEqualTo(4);
+        assertThat(overview.getTaskmanagersList()).hasSize(2);
         assertStatus(() -> client.stub().cancelJob(JobIdRequest.newBuilder().setJobId(jobId).build()), Status.Code.FAILED_PRECONDITION,
                 "is already CANCELED");
     }

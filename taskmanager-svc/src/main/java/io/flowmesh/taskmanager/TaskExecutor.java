@@ -75,6 +75,13 @@ public class TaskExecutor {
     private Path artifactCache;
     private final Map<String, StreamTask> tasks = new ConcurrentHashMap<>();
     private final Map<String, URLClassLoader> classLoaders = new ConcurrentHashMap<>();
+    /** Job attempts cancelled here (the most recent 1000): a late deployment of one of their subtasks is refused. */
+    private final java.util.Set<String> cancelledAttempts = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 1000;
+        }
+    });
     private final ExecutorService reporter = Executors.newSingleThreadExecutor(r -> new Thread(r, "taskmanager-reporter"));
     private final ExecutorService deployer = Executors.newSingleThreadExecutor(r -> new Thread(r, "taskmanager-deployer"));
     private final java.util.concurrent.ScheduledExecutorService heartbeats =
@@ -143,8 +150,12 @@ public class TaskExecutor {
         }
     }
 
-    /** Accepts a subtask; deploys it on the deployer thread. */
+    /** Accepts a subtask; deploys it on the deployer thread. A subtask of a cancelled job attempt is refused: CANCELED. */
     public void submitTask(TaskDeploymentDescriptor tdd) {
+        if (isCancelled(tdd.getJobId(), tdd.getAttempt())) {
+            report(tdd, ExecutionState.EXECUTION_CANCELED, null);
+            return;
+        }
         report(tdd, ExecutionState.DEPLOYING, null);
         deployer.execute(() -> {
             try {
@@ -152,7 +163,13 @@ public class TaskExecutor {
                 TaskSettings settings = new TaskSettings(config.bufferSize(), TaskSettings.DEFAULTS.bufferTimeoutMillis(), config.creditsPerChannel());
                 StreamTask task = new StreamTask(tdd, loader, partitionManager, connections, id, settings,
                         Map.of("flowmesh.kafka.bootstrap-servers", kafka.bootstrapServers()), this::onTaskState);
-                tasks.put(key(tdd), task);
+                synchronized (cancelledAttempts) {
+                    if (isCancelled(tdd.getJobId(), tdd.getAttempt())) {
+                        report(tdd, ExecutionState.EXECUTION_CANCELED, null);
+                        return;
+                    }
+                    tasks.put(key(tdd), task);
+                }
                 task.start();
             } catch (Throwable t) {
                 report(tdd, ExecutionState.EXECUTION_FAILED, "could not deploy on " + id + ": " + LifecycleEvents.describe(t));
@@ -171,8 +188,11 @@ public class TaskExecutor {
         report(tdd, state, failure == null ? null : LifecycleEvents.describe(failure));
     }
 
-    /** Cancels every subtask of the job attempt running here. */
+    /** Cancels every subtask of the job attempt running here, and refuses its subtasks deployed later. */
     public void cancelJobTasks(String jobId, int attempt) {
+        synchronized (cancelledAttempts) {
+            cancelledAttempts.add(jobId + "/" + attempt);
+        }
         for (StreamTask t : List.copyOf(tasks.values())) {
             if (t.descriptor().getJobId().equals(jobId) && t.descriptor().getAttempt() == attempt) {
                 t.cancel();
@@ -215,6 +235,12 @@ public class TaskExecutor {
                 TaskExecutor.class.getClassLoader());
         classLoaders.put(artifactUri, loader);
         return loader;
+    }
+
+    private boolean isCancelled(String jobId, int attempt) {
+        synchronized (cancelledAttempts) {
+            return cancelledAttempts.contains(jobId + "/" + attempt);
+        }
     }
 
     private static String key(TaskDeploymentDescriptor tdd) {

@@ -65,6 +65,7 @@ public final class DeploymentPlan {
                 JobVertex consumer = vertices.get(e.getTargetVertexId());
                 b.addOutputs(ResultPartitionDescriptor.newBuilder()
                         .setConsumerVertexId(consumer.getVertexId())
+                        .setConsumerVertexName(consumer.getName())
                         .setNumberOfSubpartitions(e.getPartitioner() == PartitionerType.FORWARD ? 1 : consumer.getParallelism())
                         .setPartitioner(e.getPartitioner())
                         .setKeySelector(e.getKeySelector())

@@ -201,7 +201,7 @@ public final class StreamTask implements Runnable {
             KeySelector<Object, Object> keySelector = out.getKeySelector().isEmpty() ? null
                     : JavaSerialization.deserialize(out.getKeySelector().toByteArray(), userClassLoader);
             ChannelSelector selector = ChannelSelector.of(out.getPartitioner(), subpartitions.length, out.getMaxParallelism(), keySelector,
-                    tdd.getSubtaskIndex(), out.getConsumerVertexId());
+                    tdd.getSubtaskIndex(), out.getConsumerVertexName());
             RecordWriter writer = new RecordWriter(subpartitions, selector, serializer, settings.bufferSize());
             writers.add(writer);
             (out.getSideOutputTag().isEmpty() ? mainWriters : sideWriters.computeIfAbsent(out.getSideOutputTag(), k -> new ArrayList<>()))

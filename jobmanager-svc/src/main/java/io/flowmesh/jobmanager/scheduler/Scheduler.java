@@ -159,11 +159,18 @@ public class Scheduler {
                     @Override
                     public void onError(Throwable t) {
                         runOnMain(() -> {
-                            if (ex.state == ExecutionState.SCHEDULED && eg.status == JobStatus.RUNNING) {
+                            if (ex.state != ExecutionState.SCHEDULED) {
+                                return;
+                            }
+                            if (eg.status == JobStatus.RUNNING) {
                                 setTaskState(eg, ex, ExecutionState.EXECUTION_FAILED,
                                         "deployment to " + tm.id + " at " + tm.rpcAddress + " failed: " + t.getMessage(), true);
                                 failJob(eg, "could not deploy " + ex.vertex.getName() + " (" + (ex.subtask + 1) + "/" + ex.vertex.getParallelism()
                                         + ") to " + tm.id + ": " + t.getMessage());
+                            } else {
+                                // the job is already stopping: the deployment never happened, so nothing will report
+                                setTaskState(eg, ex, ExecutionState.EXECUTION_CANCELED, null, true);
+                                checkCompletion(eg);
                             }
                         });
                     }
@@ -236,13 +243,17 @@ public class Scheduler {
         checkCompletion(eg);
     }
 
-    /** Cancels what runs; what was never deployed is CANCELED at once. */
+    /**
+     * Cancels what runs. What never got a slot is CANCELED at once; what was deployed — or whose
+     * deployment is still in flight (SCHEDULED) — is cancelled on its TaskManager, which reports
+     * CANCELED (it also refuses a deployment that arrives after the cancellation).
+     */
     private void stopExecutions(ExecutionGraph eg) {
         Set<TaskManagerRegistry.Entry> hosts = new HashSet<>();
         for (ExecutionGraph.Execution ex : eg.executions) {
-            if (ex.state == ExecutionState.EXECUTION_CREATED || ex.state == ExecutionState.SCHEDULED) {
+            if (ex.state == ExecutionState.EXECUTION_CREATED || ex.taskManager == null) {
                 setTaskState(eg, ex, ExecutionState.EXECUTION_CANCELED, null, true);
-            } else if (!LifecycleEvents.isTerminal(ex.state) && ex.taskManager != null) {
+            } else if (!LifecycleEvents.isTerminal(ex.state)) {
                 hosts.add(ex.taskManager);
             }
         }
