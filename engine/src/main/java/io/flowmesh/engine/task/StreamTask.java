@@ -21,6 +21,7 @@ import io.flowmesh.api.functions.OutputTag;
 import io.flowmesh.api.source.ReaderOutput;
 import io.flowmesh.engine.operators.OperatorChain;
 import io.flowmesh.engine.operators.OperatorException;
+import io.flowmesh.engine.operators.SplitWatermarks;
 import io.flowmesh.engine.operators.WatermarkGenerator;
 import io.flowmesh.engine.time.ProcessingTimeService;
 import io.flowmesh.engine.operators.Output;
@@ -243,45 +244,87 @@ public final class StreamTask implements Runnable {
         return chain;
     }
 
-    /** Drives the source reader; applies the source's watermark strategy; ends with the final watermark. */
+    /**
+     * Drives the source reader; applies the source's watermark strategy per split (records emitted
+     * without a split count as one split); ends with the final watermark.
+     */
     private void runSource(OperatorChain chain) throws Exception {
         SourceReader<Object> reader = chain.sourceReader();
         Output output = chain.input();
         WatermarkStrategy<?> strategy = chain.head().watermarkStrategy();
-        WatermarkGenerator generator = strategy == null ? null : new WatermarkGenerator(strategy, output, processingTime);
-        if (generator != null && !generator.isPunctuated()) {
+        SplitWatermarks watermarks = strategy == null ? null : new SplitWatermarks(strategy, output, processingTime);
+        if (watermarks != null && !watermarks.isPunctuated()) {
             long interval = WatermarkGenerator.autoWatermarkInterval(tdd.getConfigurationMap());
             if (interval > 0) {
-                schedulePeriodicWatermarks(generator, processingTime.currentTime() + interval, interval);
+                schedulePeriodicWatermarks(watermarks, processingTime.currentTime() + interval, interval);
             }
         }
+        String sourceName = chain.head().name();
+        java.util.Map<String, ReaderOutput<Object>> splitOutputs = new HashMap<>();
         ReaderOutput<Object> readerOutput = new ReaderOutput<>() {
+            private final ReaderOutput<Object> unsplit = splitOutput(null);
+
+            private ReaderOutput<Object> splitOutput(String splitId) {
+                WatermarkGenerator generator = watermarks == null ? null : watermarks.split(splitId == null ? "" : splitId).generator();
+                return new ReaderOutput<>() {
+                    @Override
+                    public void collect(Object record) {
+                        collect(record, Output.NO_TIMESTAMP);
+                    }
+
+                    @Override
+                    public void collect(Object record, long timestamp) {
+                        long ts = timestamp;
+                        if (generator != null) {
+                            try {
+                                ts = generator.onRecord(record, timestamp);
+                            } catch (Exception e) {
+                                throw OperatorException.of(sourceName + " (timestamp assigner)", e);
+                            }
+                        }
+                        output.emit(record, ts);
+                        if (generator != null) {
+                            generator.afterRecord();
+                        }
+                    }
+                };
+            }
+
             @Override
             public void collect(Object record) {
-                collect(record, Output.NO_TIMESTAMP);
+                unsplit.collect(record);
             }
 
             @Override
             public void collect(Object record, long timestamp) {
-                long ts = timestamp;
-                if (generator != null) {
-                    try {
-                        ts = generator.onRecord(record, timestamp);
-                    } catch (Exception e) {
-                        throw OperatorException.of(chain.head().name() + " (timestamp assigner)", e);
-                    }
-                }
-                output.emit(record, ts);
-                if (generator != null) {
-                    generator.afterRecord();
+                unsplit.collect(record, timestamp);
+            }
+
+            @Override
+            public ReaderOutput<Object> createOutputForSplit(String splitId) {
+                return splitOutputs.computeIfAbsent(splitId, this::splitOutput);
+            }
+
+            @Override
+            public void releaseOutputForSplit(String splitId) {
+                splitOutputs.remove(splitId);
+                if (watermarks != null) {
+                    watermarks.release(splitId);
                 }
             }
         };
+        if (watermarks != null) {
+            // until the reader opens split outputs, records without a split drive the watermark
+            watermarks.split("");
+        }
         while (!cancelled) {
             InputStatus status = reader.pollNext(readerOutput);
             if (status == InputStatus.END_OF_INPUT) {
                 output.emitWatermark(Long.MAX_VALUE);
                 return;
+            }
+            if (watermarks != null && !splitOutputs.isEmpty()) {
+                watermarks.release(""); // a split-aware reader: only its splits count
             }
             processingTime.fireDue();
             if (status == InputStatus.NOTHING_AVAILABLE) {
@@ -293,10 +336,10 @@ public final class StreamTask implements Runnable {
         }
     }
 
-    private void schedulePeriodicWatermarks(WatermarkGenerator generator, long time, long interval) {
+    private void schedulePeriodicWatermarks(SplitWatermarks watermarks, long time, long interval) {
         processingTime.schedule(time, t -> {
-            generator.emitPeriodicWatermark();
-            schedulePeriodicWatermarks(generator, t + interval, interval);
+            watermarks.emitPeriodicWatermarks();
+            schedulePeriodicWatermarks(watermarks, t + interval, interval);
         });
     }
 

@@ -306,6 +306,48 @@ class EventTimeWindowsTest implements java.io.Serializable {
         assertThat(perKey).isEqualTo(expected);
     }
 
+    /** Two splits in one reader: "fast" at ts = i, "slow" at ts = i / 10, interleaved; each monotonous on its own. */
+    static final class TwoSplitSource implements io.flowmesh.api.source.Source<Long> {
+        @Override
+        public io.flowmesh.api.source.SourceReader<Long> createReader(io.flowmesh.api.functions.RuntimeContext context) {
+            return new io.flowmesh.api.source.SourceReader<>() {
+                private long i;
+
+                @Override
+                public io.flowmesh.api.source.InputStatus pollNext(io.flowmesh.api.source.ReaderOutput<Long> output) {
+                    var fast = output.createOutputForSplit("fast");
+                    var slow = output.createOutputForSplit("slow");
+                    for (int n = 0; n < 100 && i < 10_000; n++, i++) {
+                        fast.collect(i, i);
+                        slow.collect(i / 10, i / 10);
+                    }
+                    return i < 10_000 ? io.flowmesh.api.source.InputStatus.MORE_AVAILABLE : io.flowmesh.api.source.InputStatus.END_OF_INPUT;
+                }
+            };
+        }
+    }
+
+    @Test
+    void perSplitWatermarksKeepALaggingSplitFromBeingLate() throws Exception {
+        OutputTag<Tuple2<Long, Long>> late = new OutputTag<>("late");
+        CollectSink<Tuple2<Long, Long>> counts = new CollectSink<>();
+        CollectSink<Tuple2<Long, Long>> lateRecords = new CollectSink<>();
+        StreamExecutionEnvironment env = env(1);
+        var windows = env.fromSource(new TwoSplitSource(), WatermarkStrategy.<Long>forMonotonousTimestamps().withPunctuatedEmission(), "two splits")
+                .map(ts -> Tuple2.of(0L, 1L))
+                .keyBy(t -> t.f0)
+                .window(TumblingEventTimeWindows.of(Duration.ofMillis(100)))
+                .sideOutputLateData(late)
+                .reduce((a, b) -> Tuple2.of(a.f0, a.f1 + b.f1));
+        windows.sinkTo(counts);
+        windows.getSideOutput(late).sinkTo(lateRecords);
+        env.execute("splits");
+        // the watermark follows the slow split (min over splits): no record is late
+        assertThat(lateRecords.results()).isEmpty();
+        assertThat(counts.results().stream().mapToLong(t -> t.f1).sum()).isEqualTo(20_000);
+        assertThat(counts.results()).hasSize(100);
+    }
+
     @Test
     void eventTimeWindowsWithoutTimestampsFailNamingTheProblem() {
         StreamExecutionEnvironment env = env(1);

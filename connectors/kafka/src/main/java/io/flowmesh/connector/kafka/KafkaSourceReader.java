@@ -29,7 +29,11 @@ import org.apache.kafka.common.errors.TimeoutException;
  * from the start.
  *
  * <p>All methods run on the subtask's thread. {@link #pollNext} emits each record with its Kafka
- * timestamp ({@link ReaderOutput#collect(Object, long)}). It polls the consumer for at most
+ * timestamp through the output of its partition ({@link ReaderOutput#createOutputForSplit}, split id
+ * {@code topic-partition}), so a watermark strategy runs per partition and the subtask's watermark is
+ * the minimum over its partitions, as in Flink; a partition's output is opened at the first call (an
+ * empty partition holds the watermark back until it has records or is idle) and released when the
+ * partition finishes. It polls the consumer for at most
  * {@value #POLL_TIMEOUT_MILLIS} ms when it has nothing buffered, and emits at most
  * {@value #MAX_RECORDS_PER_CALL} records per call; the rest of a poll's records wait in the reader
  * for the next calls. In bounded mode, records at or past a partition's stopping offset are never
@@ -56,6 +60,9 @@ public final class KafkaSourceReader<T> implements SourceReader<T> {
     private final Map<TopicPartition, Long> stoppingOffsets = new HashMap<>();
     /** Owned partitions still being read (unbounded: all of them). */
     private final Set<TopicPartition> unfinished = new HashSet<>();
+    /** Partitions finished during the current call: their split outputs are released at its end. */
+    private final List<TopicPartition> toRelease = new ArrayList<>();
+    private boolean splitOutputsOpened;
 
     /** What the last poll returned and is not emitted yet: whole partitions in the queue, then the current one. */
     private final ArrayDeque<TopicPartition> pendingPartitions = new ArrayDeque<>();
@@ -118,6 +125,24 @@ public final class KafkaSourceReader<T> implements SourceReader<T> {
 
     @Override
     public InputStatus pollNext(ReaderOutput<T> output) throws IOException {
+        try {
+            return poll(output);
+        } finally {
+            for (TopicPartition tp : toRelease) {
+                output.releaseOutputForSplit(tp.toString());
+            }
+            toRelease.clear();
+        }
+    }
+
+    private InputStatus poll(ReaderOutput<T> output) throws IOException {
+        if (!splitOutputsOpened) {
+            // as Flink: every partition holds the watermark back until it has records, is finished, or is idle
+            for (TopicPartition tp : unfinished) {
+                output.createOutputForSplit(tp.toString());
+            }
+            splitOutputsOpened = true;
+        }
         if (!hasPending()) {
             if (unfinished.isEmpty()) {
                 return bounded ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
@@ -130,8 +155,14 @@ public final class KafkaSourceReader<T> implements SourceReader<T> {
             }
         }
         int emitted = 0;
+        TopicPartition outputPartition = null;
+        ReaderOutput<T> partitionOutput = null;
         while (emitted < MAX_RECORDS_PER_CALL && nextPartitionWithRecords()) {
             TopicPartition tp = currentPartition;
+            if (tp != outputPartition) {
+                outputPartition = tp;
+                partitionOutput = output.createOutputForSplit(tp.toString());
+            }
             ConsumerRecord<byte[], byte[]> r = currentRecords.get(currentIndex++);
             if (bounded && r.offset() >= stoppingOffsets.get(tp)) {
                 finish(tp);
@@ -146,7 +177,7 @@ public final class KafkaSourceReader<T> implements SourceReader<T> {
             }
             offsets.put(tp, r.offset() + 1);
             if (value != null) {
-                output.collect(value, r.timestamp());
+                partitionOutput.collect(value, r.timestamp());
             }
             emitted++;
             if (bounded && r.offset() + 1 >= stoppingOffsets.get(tp)) {
@@ -211,6 +242,7 @@ public final class KafkaSourceReader<T> implements SourceReader<T> {
     /** The partition reached its stopping offset: everything below it is read, nothing at or past it will be. */
     private void finish(TopicPartition tp) {
         if (unfinished.remove(tp)) {
+            toRelease.add(tp);
             offsets.put(tp, Math.max(offsets.get(tp), stoppingOffsets.get(tp)));
             consumer.pause(List.of(tp));
         }

@@ -217,6 +217,22 @@ class KafkaSourceReaderIT {
         }
     }
 
+    @Test
+    void everyPartitionHasASplitOutputForItsWatermarksReleasedWhenItFinishes() throws Exception {
+        String topic = "splits";
+        kafka.createTopic(topic, 3);
+        kafka.produce(topic, 0, T0, values("a", 5));
+        kafka.produce(topic, 2, T0, values("c", 3));
+        try (KafkaSourceReader<String> reader = reader(source(topic).setBounded(OffsetsInitializer.latest()).build(), 0, 1)) {
+            ListOutput<String> out = new ListOutput<>();
+            readToEnd(reader, out);
+            // the empty partition 1 was finished from the start: it never holds the watermark back
+            assertThat(out.openedSplits).containsExactly(topic + "-0", topic + "-2");
+            assertThat(out.releasedSplits).containsExactly(topic + "-0", topic + "-2");
+            assertThat(out.size()).isEqualTo(8);
+        }
+    }
+
     @ParameterizedTest(name = "bounded: {0}")
     @ValueSource(booleans = {true, false})
     void oneCallEmitsAtMost256RecordsAndTheOffsetsFollowEveryCall(boolean bounded) throws Exception {
