@@ -1,5 +1,6 @@
 package io.flowmesh.api.dag;
 
+import io.flowmesh.api.serialization.RecordSerializer;
 import java.util.List;
 import java.util.Map;
 
@@ -8,10 +9,16 @@ import java.util.Map;
  * reachable from them through {@link Transformation#inputs()}), its configuration and defaults.
  */
 public record Pipeline(String jobName, List<SinkTransformation<?>> sinks, Map<String, String> configuration,
-        int defaultParallelism, int defaultMaxParallelism) {
+        int defaultParallelism, int defaultMaxParallelism, Map<String, RecordSerializer<?>> typeSerializers) {
 
     public Pipeline {
         sinks = List.copyOf(sinks);
         configuration = Map.copyOf(configuration);
+        typeSerializers = Map.copyOf(typeSerializers);
+    }
+
+    public Pipeline(String jobName, List<SinkTransformation<?>> sinks, Map<String, String> configuration, int defaultParallelism,
+            int defaultMaxParallelism) {
+        this(jobName, sinks, configuration, defaultParallelism, defaultMaxParallelism, Map.of());
     }
 }

@@ -5,6 +5,7 @@ import io.flowmesh.api.dag.SinkTransformation;
 import io.flowmesh.api.dag.SourceTransformation;
 import io.flowmesh.api.datastream.DataStreamSource;
 import io.flowmesh.api.eventtime.WatermarkStrategy;
+import io.flowmesh.api.serialization.RecordSerializer;
 import io.flowmesh.api.source.CollectionSource;
 import io.flowmesh.api.source.NumberSequenceSource;
 import io.flowmesh.api.source.Source;
@@ -34,6 +35,7 @@ public class StreamExecutionEnvironment {
     private final PipelineExecutor executor;
     private final Map<String, String> configuration = new LinkedHashMap<>();
     private final List<SinkTransformation<?>> sinks = new ArrayList<>();
+    private final Map<String, RecordSerializer<?>> typeSerializers = new LinkedHashMap<>();
     private int parallelism;
     private int maxParallelism = DEFAULT_MAX_PARALLELISM;
     private int nextId;
@@ -88,6 +90,15 @@ public class StreamExecutionEnvironment {
         return maxParallelism;
     }
 
+    /**
+     * Uses {@code serializer} for records of exactly {@code type} between subtasks. Without one,
+     * Java records and POJOs are written field by field, and other types by the general fallback.
+     */
+    public <T> StreamExecutionEnvironment registerTypeSerializer(Class<T> type, RecordSerializer<T> serializer) {
+        typeSerializers.put(Objects.requireNonNull(type, "type").getName(), Objects.requireNonNull(serializer, "serializer"));
+        return this;
+    }
+
     /** The job's configuration (Flink keys), mutable until {@code execute}. */
     public Map<String, String> getConfiguration() {
         return configuration;
@@ -132,7 +143,7 @@ public class StreamExecutionEnvironment {
             throw new IllegalStateException(
                     "No Flowmesh cluster context: submit this program with `flowmesh run <jar>` instead of running its main directly");
         }
-        return executor.execute(new Pipeline(jobName, sinks, configuration, parallelism, maxParallelism));
+        return executor.execute(new Pipeline(jobName, sinks, configuration, parallelism, maxParallelism, typeSerializers));
     }
 
     /** Next transformation id; used by {@code DataStream}. */

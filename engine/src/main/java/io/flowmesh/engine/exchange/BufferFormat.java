@@ -16,6 +16,8 @@ public final class BufferFormat {
     public static final byte RECORD_WITH_TIMESTAMP = 3;
     /** Followed by one byte: 1 the producer went idle (exclude it from the watermark), 0 active again. */
     public static final byte WATERMARK_STATUS = 4;
+    /** Followed by a class id (short) and the class name (string): the records after it may use the id. */
+    public static final byte CLASS_DEFINITION = 5;
 
     private BufferFormat() {}
 }

@@ -1,7 +1,7 @@
 package io.flowmesh.engine.exchange;
 
 import io.flowmesh.engine.serialization.DataOutputSerializer;
-import io.flowmesh.engine.serialization.TypeSerializer;
+import io.flowmesh.engine.serialization.DynamicSerializer;
 
 /**
  * Serializes one subtask's output records into per-subpartition buffers of {@code bufferSize}
@@ -17,14 +17,16 @@ public final class RecordWriter {
 
     private final ResultSubpartition[] subpartitions;
     private final ChannelSelector selector;
-    private final TypeSerializer<Object> serializer;
+    private final DynamicSerializer serializer;
+    private final DataOutputSerializer definitions = new DataOutputSerializer(128);
     private final int bufferSize;
     private final DataOutputSerializer scratch = new DataOutputSerializer(256);
     private final byte[][] current;
     private final int[] positions;
     private long recordsOut;
 
-    public RecordWriter(ResultSubpartition[] subpartitions, ChannelSelector selector, TypeSerializer<Object> serializer, int bufferSize) {
+    /** @param serializer this writer's own (it tracks which classes were announced on this writer's stream) */
+    public RecordWriter(ResultSubpartition[] subpartitions, ChannelSelector selector, DynamicSerializer serializer, int bufferSize) {
         this.subpartitions = subpartitions;
         this.selector = selector;
         this.serializer = serializer;
@@ -48,6 +50,9 @@ public final class RecordWriter {
             scratch.writeLong(timestamp);
         }
         serializer.serialize(record, scratch);
+        if (serializer.hasDefinitions()) {
+            announce(serializer.takeDefinitions());
+        }
         if (selector.isBroadcast()) {
             for (int i = 0; i < subpartitions.length; i++) {
                 copyInto(i);
@@ -56,6 +61,19 @@ public final class RecordWriter {
             copyInto(selector.select(record));
         }
         recordsOut++;
+    }
+
+    /** Sends class definitions to every subpartition, ahead of the first record that uses them. */
+    private void announce(java.util.List<DynamicSerializer.Definition> defs) throws InterruptedException {
+        for (DynamicSerializer.Definition d : defs) {
+            definitions.clear();
+            definitions.writeByte(BufferFormat.CLASS_DEFINITION);
+            definitions.writeShort(d.id());
+            definitions.writeString(d.className());
+            for (int i = 0; i < subpartitions.length; i++) {
+                copyInto(i, definitions);
+            }
+        }
     }
 
     /** Sends a watermark to every subpartition, in order with the records. */
@@ -79,7 +97,11 @@ public final class RecordWriter {
     }
 
     private void copyInto(int channel) throws InterruptedException {
-        int len = scratch.length();
+        copyInto(channel, scratch);
+    }
+
+    private void copyInto(int channel, DataOutputSerializer source) throws InterruptedException {
+        int len = source.length();
         byte[] buffer = current[channel];
         if (buffer != null && positions[channel] + len > buffer.length) {
             flush(channel);
@@ -88,7 +110,7 @@ public final class RecordWriter {
         if (buffer == null) {
             buffer = current[channel] = new byte[Math.max(bufferSize, len)];
         }
-        System.arraycopy(scratch.array(), 0, buffer, positions[channel], len);
+        System.arraycopy(source.array(), 0, buffer, positions[channel], len);
         positions[channel] += len;
     }
 

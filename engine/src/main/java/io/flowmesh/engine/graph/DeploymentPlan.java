@@ -46,7 +46,8 @@ public final class DeploymentPlan {
                 .setVertexId(v.getVertexId()).setVertexName(v.getName())
                 .setSubtaskIndex(subtask).setParallelism(v.getParallelism()).setMaxParallelism(v.getMaxParallelism())
                 .setAttempt(attempt).setArtifactUri(graph.getArtifactUri()).setOperatorChain(v.getOperatorChain())
-                .putAllConfiguration(graph.getConfigurationMap());
+                .putAllConfiguration(graph.getConfigurationMap())
+                .setTypeSerializers(graph.getTypeSerializers());
         for (JobEdge e : graph.getEdgesList()) {
             if (e.getTargetVertexId().equals(v.getVertexId())) {
                 JobVertex producer = vertices.get(e.getSourceVertexId());

@@ -188,6 +188,13 @@ public final class JobGraphBuilder {
                 graph.addEdges(edge);
             }
         }
+        if (!pipeline.typeSerializers().isEmpty()) {
+            try {
+                graph.setTypeSerializers(ByteString.copyFrom(JavaSerialization.serialize(new HashMap<>(pipeline.typeSerializers()))));
+            } catch (IOException e) {
+                throw new InvalidJobGraphException("a registered type serializer is not serializable: " + e.getMessage(), e);
+            }
+        }
         return graph.build();
     }
 

@@ -3,7 +3,7 @@ package io.flowmesh.engine.serialization;
 import java.nio.charset.StandardCharsets;
 
 /** Reads what {@link DataOutputSerializer} wrote, from a byte array region. Not thread-safe; reusable via {@link #setBuffer}. */
-public final class DataInputDeserializer {
+public final class DataInputDeserializer implements java.io.DataInput {
     private byte[] buffer;
     private int position;
     private int limit;
@@ -36,15 +36,62 @@ public final class DataInputDeserializer {
         }
     }
 
+    @Override
+    public void readFully(byte[] b) {
+        readFully(b, 0, b.length);
+    }
+
+    @Override
+    public void readFully(byte[] b, int off, int len) {
+        check(len);
+        System.arraycopy(buffer, position, b, off, len);
+        position += len;
+    }
+
+    @Override
+    public int skipBytes(int n) {
+        int skipped = Math.min(n, limit - position);
+        position += skipped;
+        return skipped;
+    }
+
+    @Override
+    public int readUnsignedByte() {
+        return readByte() & 0xff;
+    }
+
+    @Override
+    public int readUnsignedShort() {
+        return readShort() & 0xffff;
+    }
+
+    @Override
+    public char readChar() {
+        return (char) readShort();
+    }
+
+    @Override
+    public String readLine() {
+        throw new UnsupportedOperationException("readLine");
+    }
+
+    @Override
+    public String readUTF() {
+        return readString();
+    }
+
+    @Override
     public byte readByte() {
         check(1);
         return buffer[position++];
     }
 
+    @Override
     public boolean readBoolean() {
         return readByte() != 0;
     }
 
+    @Override
     public short readShort() {
         check(2);
         int v = ((buffer[position] & 0xff) << 8) | (buffer[position + 1] & 0xff);
@@ -52,6 +99,7 @@ public final class DataInputDeserializer {
         return (short) v;
     }
 
+    @Override
     public int readInt() {
         check(4);
         byte[] b = buffer;
@@ -60,6 +108,7 @@ public final class DataInputDeserializer {
         return ((b[p] & 0xff) << 24) | ((b[p + 1] & 0xff) << 16) | ((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff);
     }
 
+    @Override
     public long readLong() {
         check(8);
         byte[] b = buffer;
@@ -70,10 +119,12 @@ public final class DataInputDeserializer {
                 | ((b[p + 6] & 0xff) << 8) | (b[p + 7] & 0xff);
     }
 
+    @Override
     public double readDouble() {
         return Double.longBitsToDouble(readLong());
     }
 
+    @Override
     public float readFloat() {
         return Float.intBitsToFloat(readInt());
     }

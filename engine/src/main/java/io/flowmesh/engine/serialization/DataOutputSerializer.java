@@ -7,7 +7,7 @@ import java.util.Arrays;
  * A growable big-endian byte sink, reused across records by its owner (one per writing thread; not
  * thread-safe). {@link #clear()} rewinds it without freeing the array.
  */
-public final class DataOutputSerializer {
+public final class DataOutputSerializer implements java.io.DataOutput {
     private byte[] buffer;
     private int position;
 
@@ -38,21 +38,64 @@ public final class DataOutputSerializer {
         }
     }
 
+    @Override
+    public void write(int b) {
+        writeByte(b);
+    }
+
+    @Override
+    public void write(byte[] b) {
+        writeBytes(b, 0, b.length);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+        writeBytes(b, off, len);
+    }
+
+    @Override
+    public void writeChar(int v) {
+        writeShort(v);
+    }
+
+    @Override
+    public void writeBytes(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            writeByte(s.charAt(i));
+        }
+    }
+
+    @Override
+    public void writeChars(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            writeShort(s.charAt(i));
+        }
+    }
+
+    @Override
+    public void writeUTF(String s) {
+        writeString(s);
+    }
+
+    @Override
     public void writeByte(int b) {
         ensure(1);
         buffer[position++] = (byte) b;
     }
 
+    @Override
     public void writeBoolean(boolean b) {
         writeByte(b ? 1 : 0);
     }
 
+    @Override
     public void writeShort(int v) {
         ensure(2);
         buffer[position++] = (byte) (v >>> 8);
         buffer[position++] = (byte) v;
     }
 
+    @Override
     public void writeInt(int v) {
         ensure(4);
         byte[] b = buffer;
@@ -64,6 +107,7 @@ public final class DataOutputSerializer {
         position = p + 4;
     }
 
+    @Override
     public void writeLong(long v) {
         ensure(8);
         byte[] b = buffer;
@@ -79,10 +123,12 @@ public final class DataOutputSerializer {
         position = p + 8;
     }
 
+    @Override
     public void writeDouble(double v) {
         writeLong(Double.doubleToRawLongBits(v));
     }
 
+    @Override
     public void writeFloat(float v) {
         writeInt(Float.floatToRawIntBits(v));
     }

@@ -1,5 +1,6 @@
 package io.flowmesh.engine.serialization;
 
+import io.flowmesh.api.serialization.RecordSerializer;
 import io.flowmesh.api.tuple.Tuple2;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -7,21 +8,72 @@ import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * A serializer for records whose type is known only at run time: each value is written with a
- * one-byte type tag. Fast paths for boxed primitives, {@code String}, {@code byte[]} and
- * {@link Tuple2} (recursively). Other {@link Serializable} types fall back to Java serialization
- * (slow; typed serializers for records and POJOs replace this with the engine issue).
+ * The record serializer of the data path, for types known only at run time: each value starts with
+ * a one-byte type tag. Boxed primitives, {@code String}, {@code byte[]}, primitive arrays,
+ * {@code Object[]} and {@link Tuple2} have fixed layouts; Java records and POJOs are written field by
+ * field; classes with a registered {@link RecordSerializer} use it; anything else goes to the
+ * general fallback.
+ *
+ * <p>Classes are named once per stream, not per record: a writing instance gives each class a
+ * 2-byte id the first time it meets it and queues a definition (id, class name) that its owner — a
+ * {@code RecordWriter} — sends to every consumer before the record ({@link #takeDefinitions()}); a
+ * reading instance (one per input channel) learns the ids with {@link #define}. So one instance
+ * serves one direction of one stream and is not thread-safe.
  */
 public final class DynamicSerializer implements TypeSerializer<Object> {
     private static final byte LONG = 1, INT = 2, STRING = 3, DOUBLE = 4, BOOLEAN = 5, BYTES = 6, TUPLE2 = 7, FLOAT = 8,
-            SHORT = 9, BYTE = 10, CHAR = 11, NULL = 12, JAVA = 127;
+            SHORT = 9, BYTE = 10, CHAR = 11, NULL = 12, CLASS = 13, LONGS = 14, INTS = 15, DOUBLES = 16, OBJECTS = 17, JAVA = 127;
+
+    /** A class definition to send before the record that first used it. */
+    public record Definition(int id, String className) {}
 
     private final ClassLoader userClassLoader;
+    private final Map<String, RecordSerializer<?>> registered;
+    private final IdentityHashMap<Class<?>, Integer> writeIds = new IdentityHashMap<>();
+    private final List<ClassInfo> writeInfos = new ArrayList<>();
+    private final List<Definition> pending = new ArrayList<>();
+    private final HashMap<Integer, ClassInfo> readInfos = new HashMap<>();
 
     public DynamicSerializer(ClassLoader userClassLoader) {
+        this(userClassLoader, Map.of());
+    }
+
+    /** @param registered serializers by class name (from {@code registerTypeSerializer}) */
+    public DynamicSerializer(ClassLoader userClassLoader, Map<String, RecordSerializer<?>> registered) {
         this.userClassLoader = userClassLoader;
+        this.registered = registered;
+    }
+
+    /** Definitions of classes met since the last call, in order; the caller must send them before the record. */
+    public List<Definition> takeDefinitions() {
+        if (pending.isEmpty()) {
+            return List.of();
+        }
+        List<Definition> d = List.copyOf(pending);
+        pending.clear();
+        return d;
+    }
+
+    public boolean hasDefinitions() {
+        return !pending.isEmpty();
+    }
+
+    /** Reading side: learns a class id from an in-band definition. */
+    public void define(int id, String className) {
+        Class<?> type;
+        try {
+            type = Class.forName(className, false, userClassLoader);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("a record of class " + className + " arrived, but the class is not in the job's jar", e);
+        }
+        readInfos.put(id, ClassInfo.of(type, registered.get(className)));
     }
 
     @Override
@@ -45,6 +97,8 @@ public final class DynamicSerializer implements TypeSerializer<Object> {
         } else if (v instanceof Boolean b) {
             out.writeByte(BOOLEAN);
             out.writeBoolean(b);
+        } else if (v == null) {
+            out.writeByte(NULL);
         } else if (v instanceof byte[] bytes) {
             out.writeByte(BYTES);
             out.writeInt(bytes.length);
@@ -61,16 +115,69 @@ public final class DynamicSerializer implements TypeSerializer<Object> {
         } else if (v instanceof Character c) {
             out.writeByte(CHAR);
             out.writeShort(c);
-        } else if (v == null) {
-            out.writeByte(NULL);
-        } else if (v instanceof Serializable) {
+        } else if (v instanceof long[] a) {
+            out.writeByte(LONGS);
+            out.writeInt(a.length);
+            for (long x : a) {
+                out.writeLong(x);
+            }
+        } else if (v instanceof int[] a) {
+            out.writeByte(INTS);
+            out.writeInt(a.length);
+            for (int x : a) {
+                out.writeInt(x);
+            }
+        } else if (v instanceof double[] a) {
+            out.writeByte(DOUBLES);
+            out.writeInt(a.length);
+            for (double x : a) {
+                out.writeDouble(x);
+            }
+        } else if (v instanceof Object[] a && a.getClass() == Object[].class) {
+            out.writeByte(OBJECTS);
+            out.writeInt(a.length);
+            for (Object x : a) {
+                serialize(x, out);
+            }
+        } else {
+            serializeClass(v, out);
+        }
+    }
+
+    private void serializeClass(Object v, DataOutputSerializer out) {
+        Class<?> type = v.getClass();
+        Integer id = writeIds.get(type);
+        if (id == null) {
+            if (writeIds.size() >= 0xffff) {
+                throw new IllegalStateException("more than 65535 record classes in one stream");
+            }
+            id = writeIds.size();
+            writeIds.put(type, id);
+            writeInfos.add(ClassInfo.of(type, registered.get(type.getName())));
+            pending.add(new Definition(id, type.getName()));
+        }
+        ClassInfo info = writeInfos.get(id);
+        if (info.kind == ClassInfo.Kind.FALLBACK) {
+            if (!(v instanceof Serializable)) {
+                throw new IllegalArgumentException("no serializer for records of type " + type.getName()
+                        + ": make it a Java record or a POJO (no-argument constructor), register a RecordSerializer, or make it Serializable");
+            }
             out.writeByte(JAVA);
             byte[] bytes = javaSerialize(v);
             out.writeInt(bytes.length);
             out.writeBytes(bytes, 0, bytes.length);
-        } else {
-            throw new IllegalArgumentException("no serializer for records of type " + v.getClass().getName()
-                    + ": use a boxed primitive, String, byte[], Tuple2, or a Serializable type");
+            return;
+        }
+        out.writeByte(CLASS);
+        out.writeShort(id);
+        try {
+            if (info.kind == ClassInfo.Kind.REGISTERED) {
+                info.registered.serialize(v, out);
+            } else {
+                info.writeFields(v, this, out);
+            }
+        } catch (IOException | ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot serialize a record of type " + type.getName() + ": " + e, e);
         }
     }
 
@@ -90,9 +197,51 @@ public final class DynamicSerializer implements TypeSerializer<Object> {
             case BYTE -> in.readByte();
             case CHAR -> (char) in.readShort();
             case NULL -> null;
+            case LONGS -> {
+                long[] a = new long[in.readInt()];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = in.readLong();
+                }
+                yield a;
+            }
+            case INTS -> {
+                int[] a = new int[in.readInt()];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = in.readInt();
+                }
+                yield a;
+            }
+            case DOUBLES -> {
+                double[] a = new double[in.readInt()];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = in.readDouble();
+                }
+                yield a;
+            }
+            case OBJECTS -> {
+                Object[] a = new Object[in.readInt()];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = deserialize(in);
+                }
+                yield a;
+            }
+            case CLASS -> deserializeClass(in);
             case JAVA -> javaDeserialize(in.readBytes(in.readInt()));
             default -> throw new IllegalStateException("corrupt record: unknown type tag " + tag);
         };
+    }
+
+    private Object deserializeClass(DataInputDeserializer in) {
+        int id = in.readShort() & 0xffff;
+        ClassInfo info = readInfos.get(id);
+        if (info == null) {
+            throw new IllegalStateException("corrupt stream: record of class id " + id + " before its definition");
+        }
+        try {
+            return info.kind == ClassInfo.Kind.REGISTERED ? info.registered.deserialize(in) : info.readFields(this, in);
+        } catch (IOException | ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot deserialize a record of type " + info.type.getName() + ": " + e, e);
+        }
     }
 
     private static byte[] javaSerialize(Object v) {

@@ -18,6 +18,7 @@ import io.flowmesh.engine.exchange.SubpartitionId;
 import io.flowmesh.engine.graph.ChainSpec;
 import io.flowmesh.api.eventtime.WatermarkStrategy;
 import io.flowmesh.api.functions.OutputTag;
+import io.flowmesh.api.serialization.RecordSerializer;
 import io.flowmesh.api.source.ReaderOutput;
 import io.flowmesh.engine.operators.OperatorChain;
 import io.flowmesh.engine.operators.OperatorException;
@@ -71,7 +72,8 @@ public final class StreamTask implements Runnable {
     private final List<RecordWriter> mainWriters = new ArrayList<>();
     private final Map<String, List<RecordWriter>> sideWriters = new HashMap<>();
     private final ProcessingTimeService processingTime = new ProcessingTimeService();
-    private DynamicSerializer inputSerializer;
+    /** One per input channel: each producer names its classes with ids of its own. */
+    private DynamicSerializer[] channelSerializers;
     /** Per input channel: the input of a two-input head it feeds (2 = the second), else 0 or 1. */
     private int[] channelInput;
     private final List<ResultSubpartition> ownSubpartitions = new ArrayList<>();
@@ -188,7 +190,8 @@ public final class StreamTask implements Runnable {
 
     @SuppressWarnings("unchecked")
     private OperatorChain setUp() throws Exception {
-        DynamicSerializer serializer = new DynamicSerializer(userClassLoader);
+        Map<String, RecordSerializer<?>> typeSerializers = tdd.getTypeSerializers().isEmpty() ? Map.of()
+                : JavaSerialization.deserialize(tdd.getTypeSerializers().toByteArray(), userClassLoader);
         ChainSpec spec = JavaSerialization.deserialize(tdd.getOperatorChain().toByteArray(), userClassLoader);
         for (ResultPartitionDescriptor out : tdd.getOutputsList()) {
             ResultSubpartition[] subpartitions = new ResultSubpartition[out.getNumberOfSubpartitions()];
@@ -203,7 +206,7 @@ public final class StreamTask implements Runnable {
                     : JavaSerialization.deserialize(out.getKeySelector().toByteArray(), userClassLoader);
             ChannelSelector selector = ChannelSelector.of(out.getPartitioner(), subpartitions.length, out.getMaxParallelism(), keySelector,
                     tdd.getSubtaskIndex(), out.getConsumerVertexName());
-            RecordWriter writer = new RecordWriter(subpartitions, selector, serializer, settings.bufferSize());
+            RecordWriter writer = new RecordWriter(subpartitions, selector, new DynamicSerializer(userClassLoader, typeSerializers), settings.bufferSize());
             writers.add(writer);
             (out.getSideOutputTag().isEmpty() ? mainWriters : sideWriters.computeIfAbsent(out.getSideOutputTag(), k -> new ArrayList<>()))
                     .add(writer);
@@ -239,7 +242,10 @@ public final class StreamTask implements Runnable {
             for (InputChannel ch : g.channels()) {
                 ch.requestSubpartition();
             }
-            inputSerializer = serializer;
+            channelSerializers = new DynamicSerializer[g.numberOfChannels()];
+            for (int i = 0; i < channelSerializers.length; i++) {
+                channelSerializers[i] = new DynamicSerializer(userClassLoader, typeSerializers);
+            }
         }
         return chain;
     }
@@ -378,6 +384,7 @@ public final class StreamTask implements Runnable {
             g.requeueIfMore(ch);
             int c = ch.channelIndex();
             Output records = channelInput[c] == 2 ? secondInput : output;
+            DynamicSerializer inputSerializer = channelSerializers[c];
             in.setBuffer(buffer.data(), 0, buffer.length());
             boolean watermarkInputsChanged = false;
             while (in.available()) {
@@ -395,6 +402,9 @@ public final class StreamTask implements Runnable {
                         channelWatermark[c] = wm;
                         watermarkInputsChanged = true;
                     }
+                } else if (tag == BufferFormat.CLASS_DEFINITION) {
+                    int id = in.readShort() & 0xffff;
+                    inputSerializer.define(id, in.readString());
                 } else if (tag == BufferFormat.WATERMARK_STATUS) {
                     idle[c] = in.readByte() == 1;
                     watermarkInputsChanged = true;

@@ -107,6 +107,64 @@ class LocalExecutorTest {
                 .hasMessageContaining("boom at 500");
     }
 
+    /** A Java record: serialized field by field, its class named once per stream. */
+    record Reading(String sensor, long count, double total) {}
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void javaRecordsCrossTheKeyedExchange(int parallelism) throws Exception {
+        CollectSink<Reading> sink = new CollectSink<>();
+        StreamExecutionEnvironment env = env(parallelism);
+        env.fromSequence(0, 9_999).map(i -> new Reading("s" + (i % 10), 1, i * 0.5))
+                .keyBy(Reading::sensor)
+                .reduce((a, b) -> new Reading(a.sensor(), a.count() + b.count(), a.total() + b.total()))
+                .sinkTo(sink);
+        env.execute("records");
+        Map<String, Reading> last = new HashMap<>();
+        for (Reading r : sink.results()) {
+            last.merge(r.sensor(), r, (a, b) -> a.count() >= b.count() ? a : b);
+        }
+        assertThat(last).hasSize(10);
+        for (int s = 0; s < 10; s++) {
+            double total = 0;
+            for (long i = s; i < 10_000; i += 10) {
+                total += i * 0.5;
+            }
+            assertThat(last.get("s" + s)).isEqualTo(new Reading("s" + s, 1000, total));
+        }
+    }
+
+    /** No no-argument constructor and not Serializable: only a registered serializer can send it. */
+    static final class Price {
+        final long cents;
+
+        Price(long cents) {
+            this.cents = cents;
+        }
+    }
+
+    static final class PriceSerializer implements io.flowmesh.api.serialization.RecordSerializer<Price> {
+        @Override
+        public void serialize(Price p, java.io.DataOutput out) throws java.io.IOException {
+            out.writeLong(p.cents);
+        }
+
+        @Override
+        public Price deserialize(java.io.DataInput in) throws java.io.IOException {
+            return new Price(in.readLong());
+        }
+    }
+
+    @Test
+    void aRegisteredSerializerCarriesItsTypeBetweenSubtasks() throws Exception {
+        CollectSink<Long> sink = new CollectSink<>();
+        StreamExecutionEnvironment env = env(2);
+        env.registerTypeSerializer(Price.class, new PriceSerializer());
+        env.fromSequence(1, 1000).map(Price::new).rebalance().map(p -> p.cents).sinkTo(sink);
+        env.execute("registered");
+        assertThat(sink.results().stream().mapToLong(Long::longValue).sum()).isEqualTo(500_500L);
+    }
+
     /** Not serializable: the engine cannot send it between subtasks. */
     static final class Opaque {
         final long value;
