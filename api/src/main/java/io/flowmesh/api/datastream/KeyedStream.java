@@ -36,14 +36,27 @@ public class KeyedStream<T, K> extends DataStream<T> {
 
     /** A running sum per key of tuple field {@code field} (0 or 1 of a Tuple2 of numbers); the other field is the first record's. */
     public SingleOutputStreamOperator<T> sum(int field) {
-        return reduce(new TupleFieldSum<>(field)).name("Keyed Sum(" + field + ")");
+        return reduce(new TupleFieldAggregation<>(field, TupleFieldAggregation.Op.SUM)).name("Keyed Sum(" + field + ")");
     }
 
-    /** Sums field {@code field} of {@code Tuple2}s of boxed numbers (Long, Integer, Double). */
-    public record TupleFieldSum<T>(int field) implements ReduceFunction<T> {
-        public TupleFieldSum {
+    /** A running minimum per key of tuple field {@code field}; the other field is the first record's, as Flink's {@code min}. */
+    public SingleOutputStreamOperator<T> min(int field) {
+        return reduce(new TupleFieldAggregation<>(field, TupleFieldAggregation.Op.MIN)).name("Keyed Min(" + field + ")");
+    }
+
+    /** A running maximum per key of tuple field {@code field}; the other field is the first record's, as Flink's {@code max}. */
+    public SingleOutputStreamOperator<T> max(int field) {
+        return reduce(new TupleFieldAggregation<>(field, TupleFieldAggregation.Op.MAX)).name("Keyed Max(" + field + ")");
+    }
+
+    /** Aggregates field {@code field} of {@code Tuple2}s of boxed numbers (Long, Integer, Double). */
+    public record TupleFieldAggregation<T>(int field, Op op) implements ReduceFunction<T> {
+        /** The aggregation. */
+        public enum Op { SUM, MIN, MAX }
+
+        public TupleFieldAggregation {
             if (field < 0 || field > 1) {
-                throw new IllegalArgumentException("sum: field must be 0 or 1 of a Tuple2, was " + field);
+                throw new IllegalArgumentException(op.name().toLowerCase(java.util.Locale.ROOT) + ": field must be 0 or 1 of a Tuple2, was " + field);
             }
         }
 
@@ -51,21 +64,24 @@ public class KeyedStream<T, K> extends DataStream<T> {
         @SuppressWarnings("unchecked")
         public T reduce(T a, T b) {
             if (!(a instanceof io.flowmesh.api.tuple.Tuple2<?, ?> x) || !(b instanceof io.flowmesh.api.tuple.Tuple2<?, ?> y)) {
-                throw new IllegalArgumentException("sum(" + field + ") needs Tuple2 records, got " + a.getClass().getName());
+                throw new IllegalArgumentException(op + "(" + field + ") needs Tuple2 records, got " + a.getClass().getName());
             }
-            Object s = add(field == 0 ? x.f0 : x.f1, field == 0 ? y.f0 : y.f1);
-            return (T) (field == 0 ? io.flowmesh.api.tuple.Tuple2.of(s, x.f1) : io.flowmesh.api.tuple.Tuple2.of(x.f0, s));
+            Object r = combine(field == 0 ? x.f0 : x.f1, field == 0 ? y.f0 : y.f1);
+            return (T) (field == 0 ? io.flowmesh.api.tuple.Tuple2.of(r, x.f1) : io.flowmesh.api.tuple.Tuple2.of(x.f0, r));
         }
 
-        private static Object add(Object a, Object b) {
+        private Object combine(Object a, Object b) {
             if (a instanceof Long l) {
-                return l + ((Number) b).longValue();
+                long v = ((Number) b).longValue();
+                return op == Op.SUM ? l + v : op == Op.MIN ? Math.min(l, v) : Math.max(l, v);
             } else if (a instanceof Integer i) {
-                return i + ((Number) b).intValue();
+                int v = ((Number) b).intValue();
+                return op == Op.SUM ? i + v : op == Op.MIN ? Math.min(i, v) : Math.max(i, v);
             } else if (a instanceof Double d) {
-                return d + ((Number) b).doubleValue();
+                double v = ((Number) b).doubleValue();
+                return op == Op.SUM ? d + v : op == Op.MIN ? Math.min(d, v) : Math.max(d, v);
             }
-            throw new IllegalArgumentException("sum: cannot add values of type " + a.getClass().getName());
+            throw new IllegalArgumentException(op + ": cannot aggregate values of type " + a.getClass().getName());
         }
     }
 

@@ -107,6 +107,33 @@ class LocalExecutorTest {
                 .hasMessageContaining("boom at 500");
     }
 
+    @Test
+    void sumMinAndMaxAggregateATupleFieldPerKey() throws Exception {
+        CollectSink<Tuple2<Long, Long>> sums = new CollectSink<>();
+        CollectSink<Tuple2<Long, Long>> mins = new CollectSink<>();
+        CollectSink<Tuple2<Long, Long>> maxs = new CollectSink<>();
+        StreamExecutionEnvironment env = env(1);
+        var pairs = env.fromSequence(0, 99).map(i -> Tuple2.of(i % 2, (i * 37) % 101));
+        pairs.keyBy(t -> t.f0).sum(1).sinkTo(sums);
+        pairs.keyBy(t -> t.f0).min(1).sinkTo(mins);
+        pairs.keyBy(t -> t.f0).max(1).sinkTo(maxs);
+        env.execute("aggregations");
+        long[] sum = new long[2];
+        long[] min = {Long.MAX_VALUE, Long.MAX_VALUE};
+        long[] max = {Long.MIN_VALUE, Long.MIN_VALUE};
+        for (long i = 0; i < 100; i++) {
+            int k = (int) (i % 2);
+            long v = (i * 37) % 101;
+            sum[k] += v;
+            min[k] = Math.min(min[k], v);
+            max[k] = Math.max(max[k], v);
+        }
+        // at parallelism 1 the last output per key is the final aggregate
+        assertThat(sums.results().subList(98, 100)).containsExactlyInAnyOrder(Tuple2.of(0L, sum[0]), Tuple2.of(1L, sum[1]));
+        assertThat(mins.results().subList(98, 100)).containsExactlyInAnyOrder(Tuple2.of(0L, min[0]), Tuple2.of(1L, min[1]));
+        assertThat(maxs.results().subList(98, 100)).containsExactlyInAnyOrder(Tuple2.of(0L, max[0]), Tuple2.of(1L, max[1]));
+    }
+
     /** A Java record: serialized field by field, its class named once per stream. */
     record Reading(String sensor, long count, double total) {}
 
