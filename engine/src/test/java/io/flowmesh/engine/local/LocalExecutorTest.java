@@ -192,9 +192,10 @@ class LocalExecutorTest {
         assertThat(sink.results().stream().mapToLong(Long::longValue).sum()).isEqualTo(500_500L);
     }
 
-    /** Not serializable: the engine cannot send it between subtasks. */
+    /** Holds a thread: no serializer can send it between subtasks. */
     static final class Opaque {
         final long value;
+        final Thread owner = Thread.currentThread();
 
         Opaque(long value) {
             this.value = value;
