@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "flowmesh", mixinStandardHelpOptions = true, versionProvider = FlowmeshCli.Version.class,
         description = "Runs and inspects Flowmesh jobs; starts a local cluster.",
         subcommands = {RunCommand.class, ListCommand.class, InfoCommand.class, CancelCommand.class,
-                EventsCommand.class, LocalCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                EventsCommand.class, LocalCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  ./flowmesh demo                    local cluster + the example job",
                 "  ./flowmesh run -p 2 my-job.jar     run a job jar, wait for its end",
@@ -92,7 +92,7 @@ public final class FlowmeshCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: one of run, list, info, "
-                + "cancel, events, local, demo");
+                + "cancel, events, local, demo, bench");
     }
 
     /** The jar's Implementation-Version. */
