@@ -35,46 +35,26 @@ public final class OperatorChain implements AutoCloseable {
         for (int i = specs.size() - 1; i >= first; i--) {
             StreamOperator op = Operators.create(specs.get(i), context, next);
             operators.add(0, op);
-            next = new ChainingOutput(op, tailOutput);
+            next = new ChainingOutput(op, tailOutput, false);
         }
         this.input = next;
         StreamOperator head = operators.isEmpty() ? null : operators.get(0);
-        this.input2 = head != null && spec.head().kind().isTwoInput() ? new SecondInput(head, tailOutput) : null;
+        this.input2 = head != null && spec.head().kind().isTwoInput() ? new ChainingOutput(head, tailOutput, true) : null;
     }
 
-    /** The second input of a two-input head operator; watermarks go through {@link #input()} (one combined watermark). */
-    private record SecondInput(StreamOperator head, Output tail) implements Output {
+    /**
+     * Hands records and watermarks to the next operator by call: to its first input, or to the
+     * second input of a two-input head. Watermarks go to the operator once (it has one combined
+     * watermark); side outputs are never consumed inside a chain; status goes to the tail.
+     */
+    private record ChainingOutput(StreamOperator next, Output tail, boolean secondInput) implements Output {
         @Override
         public void emit(Object value, long timestamp) {
-            head.processElement2(value, timestamp);
-        }
-
-        @Override
-        public void emitWatermark(long watermark) {
-            head.processWatermark(watermark);
-        }
-
-        @Override
-        public void emitSide(OutputTag<?> tag, Object value, long timestamp) {
-            // nothing inside a chain consumes a side output
-        }
-
-        @Override
-        public void emitStatus(boolean idle) {
-            tail.emitStatus(idle);
-        }
-    }
-
-    /** Where records of the second input enter a chain headed by a two-input operator; null otherwise. */
-    public Output input2() {
-        return input2;
-    }
-
-    /** Hands records and watermarks to the next operator by call. */
-    private record ChainingOutput(StreamOperator next, Output tail) implements Output {
-        @Override
-        public void emit(Object value, long timestamp) {
-            next.processElement(value, timestamp);
+            if (secondInput) {
+                next.processElement2(value, timestamp);
+            } else {
+                next.processElement(value, timestamp);
+            }
         }
 
         @Override
@@ -91,6 +71,11 @@ public final class OperatorChain implements AutoCloseable {
         public void emitStatus(boolean idle) {
             tail.emitStatus(idle);
         }
+    }
+
+    /** Where records of the second input enter a chain headed by a two-input operator; null otherwise. */
+    public Output input2() {
+        return input2;
     }
 
     public boolean isSourceChain() {
