@@ -385,11 +385,24 @@ final class BenchCommand implements Callable<Integer> {
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
         try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(new NewTopic(Summary.TOPIC, 1, (short) 1))).all().get(15, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new CliException("could not create the topic " + Summary.TOPIC + " at " + bootstrap + ": " + e.getCause().getMessage());
+            try {
+                admin.createTopics(List.of(new NewTopic(Summary.TOPIC, 1, (short) 1))).all().get(15, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new CliException("could not create the topic " + Summary.TOPIC + " at " + bootstrap + ": " + e.getCause().getMessage());
+                }
             }
+            // a producer that writes before the broker applied the creation can stay on stale metadata
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (admin.describeTopics(List.of(Summary.TOPIC)).allTopicNames().get(15, TimeUnit.SECONDS).get(Summary.TOPIC)
+                    .partitions().stream().anyMatch(part -> part.leader() == null || part.leader().isEmpty())) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new CliException("the topic " + Summary.TOPIC + " at " + bootstrap + " has no leader 15 s after its creation");
+                }
+                Thread.sleep(50);
+            }
+        } catch (CliException e) {
+            throw e;
         } catch (Exception e) {
             throw new CliException("could not create the topic " + Summary.TOPIC + " at " + bootstrap + ": " + e);
         }

@@ -52,6 +52,22 @@ public record Topics(String prefix) {
                     }
                 }
             }
+            awaitLeaders(admin, timeoutMillis);
+        }
+    }
+
+    /**
+     * KRaft acknowledges a creation before the brokers applied it, and a producer that writes in
+     * that gap can keep stale metadata until its delivery timeout: wait until every partition has a leader.
+     */
+    private void awaitLeaders(Admin admin, long timeoutMillis) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (admin.describeTopics(all()).allTopicNames().get(timeoutMillis, TimeUnit.MILLISECONDS).values().stream()
+                .flatMap(d -> d.partitions().stream()).anyMatch(part -> part.leader() == null || part.leader().isEmpty())) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("Flowmesh's topics " + all() + " still have partitions without a leader after " + timeoutMillis + " ms");
+            }
+            Thread.sleep(50);
         }
     }
 }

@@ -87,8 +87,10 @@ final class LocalKafka implements AutoCloseable {
         return producer;
     }
 
+    /** Creates the topic and waits until each partition has a leader ({@link KafkaTopicLeaders}). */
     void createTopic(String topic, int partitions) throws Exception {
         admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        KafkaTopicLeaders.await(admin, List.of(topic), Duration.ofSeconds(30));
     }
 
     /** Produces one record without a key and waits until it is written. */
