@@ -99,6 +99,24 @@ public class StreamExecutionEnvironment {
         return this;
     }
 
+    /**
+     * Takes a checkpoint every {@code intervalMillis} in {@link CheckpointingMode#EXACTLY_ONCE} mode:
+     * sets {@code execution.checkpointing.interval}. The other {@code execution.checkpointing.*}
+     * keys go into {@link #getConfiguration()} (or {@code -D} on {@code flowmesh run}).
+     */
+    public StreamExecutionEnvironment enableCheckpointing(long intervalMillis) {
+        return enableCheckpointing(intervalMillis, CheckpointingMode.EXACTLY_ONCE);
+    }
+
+    public StreamExecutionEnvironment enableCheckpointing(long intervalMillis, CheckpointingMode mode) {
+        if (intervalMillis < 10) {
+            throw new IllegalArgumentException("the checkpoint interval must be at least 10 ms, was " + intervalMillis);
+        }
+        configuration.put("execution.checkpointing.interval", intervalMillis + " ms");
+        configuration.put("execution.checkpointing.mode", Objects.requireNonNull(mode, "mode").name());
+        return this;
+    }
+
     /** The job's configuration (Flink keys), mutable until {@code execute}. */
     public Map<String, String> getConfiguration() {
         return configuration;

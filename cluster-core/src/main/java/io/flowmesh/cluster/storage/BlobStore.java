@@ -1,6 +1,7 @@
 package io.flowmesh.cluster.storage;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,6 +33,19 @@ public interface BlobStore extends AutoCloseable {
     boolean download(String key, Path target);
 
     boolean exists(String key);
+
+    /** The keys that start with {@code prefix}, in lexicographic order. */
+    List<String> list(String prefix);
+
+    /** Deletes the object; no error when there is none. */
+    void delete(String key);
+
+    /** Deletes every object whose key starts with {@code prefix}; returns how many. */
+    default int deletePrefix(String prefix) {
+        List<String> keys = list(prefix);
+        keys.forEach(this::delete);
+        return keys.size();
+    }
 
     /** Fails with a {@link StorageException} unless the bucket can be reached. */
     void checkReachable();

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -143,6 +145,28 @@ public final class S3BlobStore implements BlobStore {
             throw failure("cannot read", key, e);
         } catch (SdkException e) {
             throw failure("cannot read", key, e);
+        }
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        try {
+            List<String> keys = new ArrayList<>();
+            s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents().forEach(o -> keys.add(o.key()));
+            return keys;
+        } catch (SdkException e) {
+            throw failure("cannot list", prefix, e);
+        }
+    }
+
+    @Override
+    public void delete(String key) {
+        try {
+            s3.deleteObject(r -> r.bucket(bucket).key(key));
+        } catch (NoSuchKeyException e) {
+            // already gone
+        } catch (SdkException e) {
+            throw failure("cannot delete", key, e);
         }
     }
 
