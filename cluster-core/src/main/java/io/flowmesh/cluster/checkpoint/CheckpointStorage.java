@@ -28,6 +28,24 @@ public final class CheckpointStorage {
         this.store = store;
     }
 
+    /** Where checkpoints go when the job sets no {@code execution.checkpointing.dir}: {@code s3://<bucket>/checkpoints}. */
+    public static String defaultCheckpointsDir(String bucket) {
+        return "s3://" + bucket + "/checkpoints";
+    }
+
+    /**
+     * Where savepoints go when the job sets no {@code execution.checkpointing.savepoint-dir} and the
+     * request names no directory: {@code s3://<bucket>/savepoints} (Flink has no default and refuses).
+     */
+    public static String defaultSavepointsDir(String bucket) {
+        return "s3://" + bucket + "/savepoints";
+    }
+
+    /** The job's settings with this store's bucket for the default directories. */
+    public CheckpointSettings settings(java.util.Map<String, String> jobConfiguration) {
+        return CheckpointSettings.of(jobConfiguration, defaultCheckpointsDir(store.bucket()), defaultSavepointsDir(store.bucket()));
+    }
+
     public static String checkpointLocation(String checkpointsDir, String jobId, long checkpointId) {
         return checkpointsDir + "/" + jobId + "/chk-" + checkpointId;
     }
