@@ -18,6 +18,12 @@ public final class BufferFormat {
     public static final byte WATERMARK_STATUS = 4;
     /** Followed by a class id (short) and the class name (string): the records after it may use the id. */
     public static final byte CLASS_DEFINITION = 5;
+    /**
+     * Followed by the checkpoint id (long), its trigger timestamp (long), its type (byte,
+     * CheckpointType), exactly-once (boolean) and the location (string). Always the last element of
+     * its buffer.
+     */
+    public static final byte CHECKPOINT_BARRIER = 6;
 
     private BufferFormat() {}
 }

@@ -20,6 +20,16 @@ public final class KeyGroupRangeAssignment {
         return keyGroup * parallelism / maxParallelism;
     }
 
+    /** The first key group of subtask {@code index} (the inverse of {@link #computeOperatorIndexForKeyGroup}). */
+    public static int keyGroupRangeStart(int maxParallelism, int parallelism, int index) {
+        return (index * maxParallelism + parallelism - 1) / parallelism;
+    }
+
+    /** The last key group (inclusive) of subtask {@code index}. */
+    public static int keyGroupRangeEnd(int maxParallelism, int parallelism, int index) {
+        return ((index + 1) * maxParallelism - 1) / parallelism;
+    }
+
     public static int assignKeyToParallelOperator(Object key, int maxParallelism, int parallelism) {
         return computeOperatorIndexForKeyGroup(maxParallelism, parallelism, assignToKeyGroup(key, maxParallelism));
     }

@@ -86,6 +86,25 @@ public final class RecordWriter {
         }
     }
 
+    /**
+     * Sends checkpoint barrier {@code id} to every subpartition, behind everything emitted so far,
+     * as the last element of its buffer (flushed at once): a consumer that aligns can hold the
+     * channel back right after the barrier without holding back records that came before it.
+     */
+    public void broadcastBarrier(io.flowmesh.engine.checkpoint.CheckpointBarrier barrier) throws InterruptedException {
+        scratch.clear();
+        scratch.writeByte(BufferFormat.CHECKPOINT_BARRIER);
+        scratch.writeLong(barrier.id());
+        scratch.writeLong(barrier.timestamp());
+        scratch.writeByte(barrier.type().getNumber());
+        scratch.writeBoolean(barrier.exactlyOnce());
+        scratch.writeString(barrier.location());
+        for (int i = 0; i < subpartitions.length; i++) {
+            copyInto(i);
+            flush(i);
+        }
+    }
+
     /** Tells every consumer that this producer is idle (true) or active again (false). */
     public void broadcastStatus(boolean idle) throws InterruptedException {
         scratch.clear();

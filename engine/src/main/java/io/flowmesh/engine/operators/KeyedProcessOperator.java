@@ -38,6 +38,11 @@ final class KeyedProcessOperator extends AbstractUdfOperator<Function> implement
     private final Invoker invoker;
     private TimeDomain timeDomain;
 
+    @Override
+    public HeapKeyedStateBackend keyedStateBackend() {
+        return backend;
+    }
+
     KeyedProcessOperator(String name, KeyedProcessFunction<Object, Object, Object> fn, KeySelector<Object, Object> keySelector,
             OperatorContext context, Output output) {
         this(name, fn, keySelector, null, context, output);

@@ -7,7 +7,15 @@ import io.flowmesh.api.source.SourceReader;
 import io.flowmesh.engine.graph.ChainSpec;
 import io.flowmesh.engine.graph.OperatorSpec;
 import io.flowmesh.engine.time.ProcessingTimeService;
+import io.flowmesh.api.serialization.RecordSerializer;
+import io.flowmesh.engine.checkpoint.StateFileFormat;
+import io.flowmesh.engine.checkpoint.StateStorage;
+import io.flowmesh.engine.exchange.KeyGroupRangeAssignment;
+import io.flowmesh.engine.state.HeapKeyedStateBackend;
+import io.flowmesh.proto.OperatorState;
+import io.flowmesh.proto.OperatorSubtaskState;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -23,6 +31,9 @@ public final class OperatorChain implements AutoCloseable {
     private final Output input;
     private final Output input2;
     private SourceReader<Object> sourceReader;
+    /** The operator spec of each operator in {@link #operators}, same order. */
+    private final List<OperatorSpec> operatorSpecs = new ArrayList<>();
+    private List<Object> restoredSourceState;
 
     /** @param tailOutput where the last operator emits (the subtask's record writers; discarding for a sink) */
     public OperatorChain(ChainSpec spec, RuntimeContext runtimeContext, ProcessingTimeService processingTime, Output tailOutput) {
@@ -35,6 +46,7 @@ public final class OperatorChain implements AutoCloseable {
         for (int i = specs.size() - 1; i >= first; i--) {
             StreamOperator op = Operators.create(specs.get(i), context, next);
             operators.add(0, op);
+            operatorSpecs.add(0, specs.get(i));
             next = new ChainingOutput(op, tailOutput, false);
         }
         this.input = next;
@@ -100,13 +112,130 @@ public final class OperatorChain implements AutoCloseable {
         if (isSourceChain()) {
             OperatorSpec head = spec.head();
             try {
-                sourceReader = ((Source<Object>) head.function()).createReader(runtimeContext);
+                Source<Object> source = (Source<Object>) head.function();
+                sourceReader = restoredSourceState == null ? source.createReader(runtimeContext) : source.restoreReader(runtimeContext, restoredSourceState);
             } catch (Exception e) {
                 throw OperatorException.of(head.name(), e);
             }
         }
         for (StreamOperator op : operators) {
             op.open();
+        }
+    }
+
+    /** One operator's part of a checkpoint: its state file, not yet uploaded. */
+    public record OperatorSnapshot(String operatorId, int keyGroupStart, int keyGroupEnd, byte[] bytes) {}
+
+    /**
+     * The synchronous part of a checkpoint, at the barrier: every stateful operator's state (the
+     * source reader's position included) serialized into its state file, a consistent copy that
+     * the caller may upload while processing goes on. Stateless operators are left out.
+     */
+    public List<OperatorSnapshot> snapshotState(long checkpointId, ClassLoader classLoader, Map<String, RecordSerializer<?>> registered)
+            throws Exception {
+        List<OperatorSnapshot> result = new ArrayList<>();
+        int maxParallelism = runtimeContext.maxParallelism();
+        int start = KeyGroupRangeAssignment.keyGroupRangeStart(maxParallelism, runtimeContext.parallelism(), runtimeContext.subtaskIndex());
+        int end = KeyGroupRangeAssignment.keyGroupRangeEnd(maxParallelism, runtimeContext.parallelism(), runtimeContext.subtaskIndex());
+        if (sourceReader != null) {
+            StateFileFormat.Writer w = new StateFileFormat.Writer(classLoader, registered, maxParallelism);
+            try {
+                w.addOperatorState(sourceReader.snapshotState(checkpointId));
+            } catch (Exception e) {
+                throw OperatorException.of(spec.head().name(), e);
+            }
+            if (!w.isEmpty()) {
+                result.add(new OperatorSnapshot(spec.head().operatorId(), -1, -1, w.toBytes()));
+            }
+        }
+        for (int i = 0; i < operators.size(); i++) {
+            StreamOperator op = operators.get(i);
+            StateFileFormat.Writer w = new StateFileFormat.Writer(classLoader, registered, maxParallelism);
+            w.addOperatorState(op.snapshotOperatorState(checkpointId));
+            HeapKeyedStateBackend backend = op.keyedStateBackend();
+            if (backend != null) {
+                backend.snapshot(w);
+            }
+            if (!w.isEmpty()) {
+                result.add(new OperatorSnapshot(operatorSpecs.get(i).operatorId(), backend == null ? -1 : start, backend == null ? -1 : end,
+                        w.toBytes()));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Before {@link #open}: loads the state this subtask owns from the previous run's files of each
+     * operator — the union of every operator-state list, and the keyed entries of this subtask's
+     * key groups (the previous run may have had another parallelism).
+     *
+     * @throws IllegalStateException naming the operator when the state cannot be taken back
+     */
+    public void restoreState(List<OperatorState> restored, StateStorage storage, ClassLoader classLoader,
+            Map<String, RecordSerializer<?>> registered) throws Exception {
+        int maxParallelism = runtimeContext.maxParallelism();
+        int start = KeyGroupRangeAssignment.keyGroupRangeStart(maxParallelism, runtimeContext.parallelism(), runtimeContext.subtaskIndex());
+        int end = KeyGroupRangeAssignment.keyGroupRangeEnd(maxParallelism, runtimeContext.parallelism(), runtimeContext.subtaskIndex());
+        for (OperatorState state : restored) {
+            String id = state.getOperatorId();
+            boolean isSource = isSourceChain() && spec.head().operatorId().equals(id);
+            int index = -1;
+            for (int i = 0; i < operatorSpecs.size(); i++) {
+                if (operatorSpecs.get(i).operatorId().equals(id)) {
+                    index = i;
+                }
+            }
+            if (!isSource && index < 0) {
+                continue; // not in this chain
+            }
+            StreamOperator op = index < 0 ? null : operators.get(index);
+            String name = isSource ? spec.head().name() : operatorSpecs.get(index).name();
+            HeapKeyedStateBackend backend = op == null ? null : op.keyedStateBackend();
+            boolean hasKeyedState = state.getSubtasksList().stream().anyMatch(s -> s.getKeyGroupStart() >= 0);
+            if (hasKeyedState && state.getMaxParallelism() != maxParallelism) {
+                throw new IllegalStateException("cannot restore the keyed state of " + name + " (operator " + id + "): it was written with max parallelism "
+                        + state.getMaxParallelism() + ", the job now has " + maxParallelism + " (the max parallelism must not change)");
+            }
+            List<Object> union = new ArrayList<>();
+            for (OperatorSubtaskState handle : state.getSubtasksList()) {
+                boolean overlaps = handle.getKeyGroupStart() >= 0 && handle.getKeyGroupStart() <= end && handle.getKeyGroupEnd() >= start;
+                byte[] bytes = storage.read(handle.getUri());
+                StateFileFormat.read(handle.getUri(), bytes, classLoader, registered, overlaps ? start : Integer.MAX_VALUE, overlaps ? end : -1,
+                        new StateFileFormat.RestoreTarget() {
+                            @Override
+                            public void operatorState(Object entry) {
+                                union.add(entry);
+                            }
+
+                            @Override
+                            public void keyed(String component, Object key, Object[] fields) {
+                                if (backend == null) {
+                                    throw new IllegalStateException("the checkpoint holds keyed state for " + name + " (operator " + id
+                                            + "), which has no keyed state now");
+                                }
+                                backend.restore(component, key, fields);
+                            }
+                        });
+            }
+            if (isSource) {
+                restoredSourceState = union;
+            } else {
+                op.restoreOperatorState(union);
+            }
+        }
+    }
+
+    /** Checkpoint {@code checkpointId} is complete: tells the source reader and every operator, head first. */
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        if (sourceReader != null) {
+            try {
+                sourceReader.notifyCheckpointComplete(checkpointId);
+            } catch (Exception e) {
+                throw OperatorException.of(spec.head().name(), e);
+            }
+        }
+        for (StreamOperator op : operators) {
+            op.notifyCheckpointComplete(checkpointId);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.flowmesh.engine.operators;
 
+import java.util.List;
+
 import io.flowmesh.api.datastream.DataStream;
 import io.flowmesh.api.functions.CoFlatMapFunction;
 import io.flowmesh.api.functions.CoMapFunction;
@@ -143,6 +145,11 @@ public final class Operators {
         }
 
         @Override
+        public HeapKeyedStateBackend keyedStateBackend() {
+            return backend;
+        }
+
+        @Override
         protected io.flowmesh.api.functions.RuntimeContext functionContext() {
             return new io.flowmesh.engine.state.KeyedRuntimeContext(context.runtimeContext(), backend);
         }
@@ -217,6 +224,7 @@ public final class Operators {
         private final Sink<Object> sink;
         private final OperatorContext context;
         private SinkWriter<Object> writer;
+        private List<Object> restored;
 
         SinkOperator(String name, Sink<Object> sink, OperatorContext context) {
             super(name, Output.DISCARDING);
@@ -225,9 +233,33 @@ public final class Operators {
         }
 
         @Override
+        public void restoreOperatorState(List<Object> union) {
+            restored = union;
+        }
+
+        @Override
         public void open() {
             try {
-                writer = sink.createWriter(context.runtimeContext());
+                writer = restored == null ? sink.createWriter(context.runtimeContext()) : sink.restoreWriter(context.runtimeContext(), restored);
+            } catch (Exception e) {
+                throw OperatorException.of(name, e);
+            }
+        }
+
+        @Override
+        public List<Object> snapshotOperatorState(long checkpointId) {
+            try {
+                writer.flush(false);
+                return writer.snapshotState(checkpointId);
+            } catch (Exception e) {
+                throw OperatorException.of(name, e);
+            }
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            try {
+                writer.notifyCheckpointComplete(checkpointId);
             } catch (Exception e) {
                 throw OperatorException.of(name, e);
             }

@@ -1,5 +1,8 @@
 package io.flowmesh.engine.operators;
 
+import io.flowmesh.engine.state.HeapKeyedStateBackend;
+import java.util.List;
+
 /**
  * One operator of a chain. The subtask's thread calls {@link #open} once, then
  * {@link #processElement} for every record and {@link #processWatermark} for every watermark (in
@@ -21,6 +24,28 @@ public interface StreamOperator {
     void processWatermark(long watermark);
 
     default void finish() throws Exception {}
+
+    /**
+     * The operator's keyed state (tables, timers and other registered parts), for checkpoints and
+     * restores; null for an operator without keyed state.
+     */
+    default HeapKeyedStateBackend keyedStateBackend() {
+        return null;
+    }
+
+    /**
+     * The operator's non-keyed state at barrier {@code checkpointId} (after every record before the
+     * barrier): a union list; empty when it has none. A sink flushes and pre-commits here.
+     */
+    default List<Object> snapshotOperatorState(long checkpointId) throws Exception {
+        return List.of();
+    }
+
+    /** Before {@link #open}: the union of every previous subtask's {@link #snapshotOperatorState} lists. */
+    default void restoreOperatorState(List<Object> union) throws Exception {}
+
+    /** Checkpoint {@code checkpointId} is complete (every subtask's state is durable). */
+    default void notifyCheckpointComplete(long checkpointId) throws Exception {}
 
     default void close() throws Exception {}
 }

@@ -62,6 +62,22 @@ final class WindowOperator extends AbstractStreamOperator implements InternalTim
         this.backend = context.newKeyedBackend();
         this.timers = new InternalTimerService<>(backend, context.processingTime(), this);
         this.collector = new Operators.TimestampedCollector(output);
+        backend.registerComponent("windows", new io.flowmesh.engine.checkpoint.KeyedStateComponent() {
+            @Override
+            public void snapshot(EntryWriter out) {
+                contents.forEach((key, windows) -> windows.forEach((w, content) -> out.entry(key, w, content)));
+            }
+
+            @Override
+            public void restore(Object key, Object[] fields) {
+                contents.computeIfAbsent(key, k -> new HashMap<>(4)).put((Window) fields[0], fields[1]);
+            }
+        });
+    }
+
+    @Override
+    public HeapKeyedStateBackend keyedStateBackend() {
+        return backend;
     }
 
     @Override

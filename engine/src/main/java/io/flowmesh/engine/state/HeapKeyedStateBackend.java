@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import io.flowmesh.engine.checkpoint.KeyedStateComponent;
+import io.flowmesh.engine.checkpoint.StateFileFormat;
 
 /**
  * Keyed state on the JVM heap: one table per named state, key → value, and a current key that the
@@ -27,11 +29,15 @@ import java.util.function.LongSupplier;
  * the current key's entry. Values with a TTL are stored with their last-access time and are
  * dropped when found expired. Task thread only.
  *
- * <p>Snapshots (by key group, for redistribution) come with checkpoints.
+ * <p>Checkpoints: the backend is also the registry of every other keyed part of its operator's state
+ * (timers, window contents: {@link #registerComponent}); {@link #snapshot} writes all of it as
+ * entries that {@link StateFileFormat} groups by key group, and {@link #restore} takes entries back.
  */
 public final class HeapKeyedStateBackend {
     private final Map<String, HashMap<Object, Object>> tables = new HashMap<>();
     private final Map<String, Object> states = new HashMap<>();
+    private final Map<String, KeyedStateComponent> components = new java.util.LinkedHashMap<>();
+    private static final String TABLE_PREFIX = "s:";
     private final LongSupplier clock;
     private Object currentKey;
 
@@ -55,6 +61,49 @@ public final class HeapKeyedStateBackend {
     }
 
     private record Stamped(Object value, long lastAccess) {}
+
+    /** Adds a keyed part of the operator's state that is not a state table (timers, window contents). */
+    public void registerComponent(String name, KeyedStateComponent component) {
+        if (name.startsWith(TABLE_PREFIX) || components.putIfAbsent(name, component) != null) {
+            throw new IllegalArgumentException("keyed state component '" + name + "' is already registered");
+        }
+    }
+
+    /** Writes every state table (entries: key, value, last access or Long.MIN_VALUE) and every component. */
+    public void snapshot(StateFileFormat.Writer out) {
+        for (Map.Entry<String, HashMap<Object, Object>> t : tables.entrySet()) {
+            if (t.getValue().isEmpty()) {
+                continue;
+            }
+            out.addKeyed(TABLE_PREFIX + t.getKey(), w -> t.getValue().forEach((k, v) -> {
+                if (v instanceof Stamped st) {
+                    w.entry(k, st.value, st.lastAccess);
+                } else {
+                    w.entry(k, v, Long.MIN_VALUE);
+                }
+            }));
+        }
+        components.forEach(out::addKeyed);
+    }
+
+    /**
+     * Takes back one entry of a snapshot.
+     *
+     * @throws IllegalStateException naming the component when this operator has no such part
+     */
+    public void restore(String component, Object key, Object[] fields) {
+        if (component.startsWith(TABLE_PREFIX)) {
+            long lastAccess = (Long) fields[1];
+            tables.computeIfAbsent(component.substring(TABLE_PREFIX.length()), n -> new HashMap<>())
+                    .put(key, lastAccess == Long.MIN_VALUE ? fields[0] : new Stamped(fields[0], lastAccess));
+            return;
+        }
+        KeyedStateComponent c = components.get(component);
+        if (c == null) {
+            throw new IllegalStateException("the checkpoint holds keyed state '" + component + "' that this operator does not have");
+        }
+        c.restore(key, fields);
+    }
 
     /** The table behind one state, with TTL handled. */
     private final class Table {

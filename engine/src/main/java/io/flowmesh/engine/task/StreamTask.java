@@ -15,6 +15,9 @@ import io.flowmesh.engine.exchange.RemoteInputChannel;
 import io.flowmesh.engine.exchange.ResultPartitionManager;
 import io.flowmesh.engine.exchange.ResultSubpartition;
 import io.flowmesh.engine.exchange.SubpartitionId;
+import io.flowmesh.engine.checkpoint.CheckpointBarrier;
+import io.flowmesh.engine.checkpoint.CheckpointResponder;
+import io.flowmesh.engine.checkpoint.StateStorage;
 import io.flowmesh.engine.graph.ChainSpec;
 import io.flowmesh.api.eventtime.WatermarkStrategy;
 import io.flowmesh.api.functions.OutputTag;
@@ -79,6 +82,18 @@ public final class StreamTask implements Runnable {
     private final List<ResultSubpartition> ownSubpartitions = new ArrayList<>();
     private volatile boolean cancelled;
     private volatile InputGate gate;
+    /** Work for the task's thread from other threads (checkpoint triggers and notifications), run between records. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Mail> mailbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile boolean hasMail;
+    private StateStorage stateStorage;
+    private CheckpointResponder checkpointResponder = CheckpointResponder.NONE;
+    private java.util.concurrent.Executor uploadExecutor;
+    private Map<String, RecordSerializer<?>> typeSerializers = Map.of();
+    private OperatorChain chain;
+    /** Stop with savepoint: the id whose completion ends a source's input; -1 when none. */
+    private long stopAfterCheckpoint = -1;
+    private boolean stopRequested;
+    private BarrierAligner aligner;
     private Thread thread;
     private long lastFlushNanos;
     private long recordsIn;
@@ -95,6 +110,133 @@ public final class StreamTask implements Runnable {
         this.clusterConfiguration = clusterConfiguration;
         this.listener = listener;
         this.taskName = tdd.getVertexName() + " (" + (tdd.getSubtaskIndex() + 1) + "/" + tdd.getParallelism() + ")";
+    }
+
+    /**
+     * Enables checkpoints for this subtask (before {@link #start()}): state files go to
+     * {@code storage}, uploaded on {@code uploadExecutor}, and acknowledgements to {@code responder}.
+     * Without it, a trigger is declined and a restore fails.
+     */
+    public StreamTask withCheckpointing(StateStorage storage, CheckpointResponder responder, java.util.concurrent.Executor uploadExecutor) {
+        this.stateStorage = storage;
+        this.checkpointResponder = responder;
+        this.uploadExecutor = uploadExecutor;
+        return this;
+    }
+
+    public boolean isSourceTask() {
+        return tdd.getInputsCount() == 0;
+    }
+
+    /** A source subtask takes checkpoint {@code barrier.id()} between two reads (any thread). */
+    public void triggerCheckpoint(CheckpointBarrier barrier) {
+        post(() -> {
+            if (chain != null && chain.isSourceChain()) {
+                if (barrier.type() == io.flowmesh.proto.CheckpointType.SAVEPOINT_STOP_DRAIN) {
+                    chain.input().emitWatermark(Long.MAX_VALUE); // --drain: fire everything before the savepoint
+                }
+                performCheckpoint(barrier);
+                if (barrier.stopsJob()) {
+                    stopAfterCheckpoint = barrier.id();
+                }
+            }
+        });
+    }
+
+    /** Checkpoint {@code id} is complete (any thread): the chain commits what it covers. */
+    public void notifyCheckpointComplete(long id) {
+        post(() -> {
+            if (chain != null) {
+                chain.notifyCheckpointComplete(id);
+            }
+            if (id == stopAfterCheckpoint) {
+                stopRequested = true;
+            }
+        });
+    }
+
+    /** Checkpoint {@code id} was aborted (any thread): stop aligning for it. */
+    public void notifyCheckpointAborted(long id) {
+        post(() -> {
+            if (aligner != null) {
+                aligner.abort(id);
+            }
+            if (id == stopAfterCheckpoint) {
+                stopAfterCheckpoint = -1;
+            }
+        });
+    }
+
+    /** Work posted to the task's thread. */
+    private interface Mail {
+        void run() throws Exception;
+    }
+
+    private void post(Mail mail) {
+        mailbox.add(mail);
+        hasMail = true;
+        InputGate g = gate;
+        if (g != null) {
+            g.wakeUp();
+        }
+    }
+
+    private void processMail() throws Exception {
+        hasMail = false;
+        Mail m;
+        while ((m = mailbox.poll()) != null) {
+            m.run();
+        }
+    }
+
+    /**
+     * At the barrier, on the task's thread: forwards the barrier downstream, takes the synchronous
+     * snapshot of the chain, and uploads it on an upload thread; then acknowledges. A failure
+     * declines the checkpoint (the job goes on).
+     */
+    private void performCheckpoint(CheckpointBarrier barrier) {
+        long start = System.nanoTime();
+        List<OperatorChain.OperatorSnapshot> snapshots;
+        try {
+            if (stateStorage == null) {
+                throw new IllegalStateException("checkpoints are not enabled on this TaskManager");
+            }
+            snapshots = chain.snapshotState(barrier.id(), userClassLoader, typeSerializers);
+        } catch (Exception e) {
+            checkpointResponder.decline(barrier.id(), e);
+            snapshots = null;
+        }
+        try {
+            for (RecordWriter w : writers) {
+                w.broadcastBarrier(barrier);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (snapshots == null) {
+            return;
+        }
+        long syncMillis = (System.nanoTime() - start) / 1_000_000;
+        List<OperatorChain.OperatorSnapshot> toUpload = snapshots;
+        uploadExecutor.execute(() -> {
+            long asyncStart = System.nanoTime();
+            try {
+                List<io.flowmesh.proto.OperatorSubtaskState> states = new ArrayList<>();
+                long size = 0;
+                for (OperatorChain.OperatorSnapshot snap : toUpload) {
+                    String uri = barrier.location() + "/" + snap.operatorId() + "-" + tdd.getSubtaskIndex() + "-" + tdd.getAttempt();
+                    stateStorage.write(uri, snap.bytes());
+                    size += snap.bytes().length;
+                    states.add(io.flowmesh.proto.OperatorSubtaskState.newBuilder().setOperatorId(snap.operatorId())
+                            .setSubtaskIndex(tdd.getSubtaskIndex()).setUri(uri).setSizeBytes(snap.bytes().length)
+                            .setKeyGroupStart(snap.keyGroupStart()).setKeyGroupEnd(snap.keyGroupEnd()).build());
+                }
+                checkpointResponder.acknowledge(barrier.id(), states, size, syncMillis, (System.nanoTime() - asyncStart) / 1_000_000);
+            } catch (Exception e) {
+                checkpointResponder.decline(barrier.id(), e);
+            }
+        });
     }
 
     public TaskDeploymentDescriptor descriptor() {
@@ -144,6 +286,9 @@ public final class StreamTask implements Runnable {
         try {
             chain = setUp();
             chain.open();
+            if (hasMail) {
+                processMail();
+            }
             listener.stateChanged(this, ExecutionState.EXECUTION_RUNNING, null);
             lastFlushNanos = System.nanoTime();
             if (chain.isSourceChain()) {
@@ -190,7 +335,7 @@ public final class StreamTask implements Runnable {
 
     @SuppressWarnings("unchecked")
     private OperatorChain setUp() throws Exception {
-        Map<String, RecordSerializer<?>> typeSerializers = tdd.getTypeSerializers().isEmpty() ? Map.of()
+        typeSerializers = tdd.getTypeSerializers().isEmpty() ? Map.of()
                 : JavaSerialization.deserialize(tdd.getTypeSerializers().toByteArray(), userClassLoader);
         ChainSpec spec = JavaSerialization.deserialize(tdd.getOperatorChain().toByteArray(), userClassLoader);
         for (ResultPartitionDescriptor out : tdd.getOutputsList()) {
@@ -218,6 +363,13 @@ public final class StreamTask implements Runnable {
         TaskRuntimeContext context = new TaskRuntimeContext(tdd.getJobId(), taskName, tdd.getSubtaskIndex(), tdd.getParallelism(),
                 tdd.getMaxParallelism(), tdd.getAttempt(), Map.copyOf(conf));
         OperatorChain chain = new OperatorChain(spec, context, processingTime, tail);
+        if (tdd.getRestoredCheckpointId() > 0 && tdd.getRestoredStateCount() > 0) {
+            if (stateStorage == null) {
+                throw new IllegalStateException("cannot restore checkpoint " + tdd.getRestoredCheckpointId() + ": no state storage on this TaskManager");
+            }
+            chain.restoreState(tdd.getRestoredStateList(), stateStorage, userClassLoader, typeSerializers);
+        }
+        this.chain = chain;
         if (!chain.isSourceChain()) {
             InputGate g = new InputGate();
             for (InputGateDescriptor in : tdd.getInputsList()) {
@@ -324,6 +476,12 @@ public final class StreamTask implements Runnable {
             watermarks.split("");
         }
         while (!cancelled) {
+            if (hasMail) {
+                processMail();
+                if (stopRequested) {
+                    return; // stopped with a savepoint: the input ends here, without a final watermark
+                }
+            }
             InputStatus status = reader.pollNext(readerOutput);
             if (status == InputStatus.END_OF_INPUT) {
                 output.emitWatermark(Long.MAX_VALUE);
@@ -365,7 +523,12 @@ public final class StreamTask implements Runnable {
         boolean downstreamIdle = false;
         int open = channels;
         DataInputDeserializer in = new DataInputDeserializer();
+        BarrierAligner barriers = new BarrierAligner(g, ended);
+        aligner = barriers;
         while (open > 0 && !cancelled) {
+            if (hasMail) {
+                processMail();
+            }
             InputChannel ch = g.pollChannel();
             if (ch == null) {
                 flushAll();
@@ -375,6 +538,9 @@ public final class StreamTask implements Runnable {
                 if (ch == null) {
                     continue;
                 }
+            }
+            if (barriers.isBlocked(ch.channelIndex())) {
+                continue; // held back until the barrier arrived on every input; requeued then
             }
             Buffer buffer = ch.pollBuffer();
             if (buffer == null) {
@@ -408,10 +574,20 @@ public final class StreamTask implements Runnable {
                 } else if (tag == BufferFormat.WATERMARK_STATUS) {
                     idle[c] = in.readByte() == 1;
                     watermarkInputsChanged = true;
+                } else if (tag == BufferFormat.CHECKPOINT_BARRIER) {
+                    CheckpointBarrier b = new CheckpointBarrier(in.readLong(), in.readLong(),
+                            io.flowmesh.proto.CheckpointType.forNumber(in.readByte()), null, false);
+                    boolean exactlyOnce = in.readBoolean();
+                    b = new CheckpointBarrier(b.id(), b.timestamp(), b.type(), in.readString(), exactlyOnce);
+                    barriers.onBarrier(c, b);
+                    if (barriers.isBlocked(c) && in.available()) {
+                        throw new IllegalStateException("corrupt buffer from channel " + c + ": elements behind checkpoint barrier " + b.id());
+                    }
                 } else if (tag == BufferFormat.END_OF_PARTITION) {
                     ended[c] = true;
                     open--;
                     watermarkInputsChanged = true;
+                    barriers.onChannelEnded();
                 } else {
                     throw new IllegalStateException("corrupt buffer from channel " + c + ": unknown element tag " + tag);
                 }
@@ -439,6 +615,91 @@ public final class StreamTask implements Runnable {
             ch.onBufferConsumed();
             processingTime.fireDue();
             maybeFlushOnTimeout();
+        }
+    }
+
+    /**
+     * Barrier alignment over the input channels. In exactly-once mode, a channel whose barrier
+     * {@code n} arrived is held back until barrier {@code n} arrived on every channel that has not
+     * ended; then the subtask checkpoints and the held-back channels are read again. In
+     * at-least-once mode channels are never held back; the checkpoint is taken when the last
+     * barrier arrives. A newer barrier or an abort ends the alignment of an older checkpoint.
+     */
+    private final class BarrierAligner {
+        private final InputGate gate;
+        private final boolean[] ended;
+        private final boolean[] arrived;
+        private final boolean[] blocked;
+        private CheckpointBarrier current;
+        /** Barriers of this id and below are stale (done or aborted). */
+        private long lastDone = -1;
+
+        BarrierAligner(InputGate gate, boolean[] ended) {
+            this.gate = gate;
+            this.ended = ended;
+            this.arrived = new boolean[ended.length];
+            this.blocked = new boolean[ended.length];
+        }
+
+        boolean isBlocked(int channel) {
+            return blocked[channel];
+        }
+
+        void onBarrier(int channel, CheckpointBarrier b) {
+            if (b.id() <= lastDone) {
+                return;
+            }
+            if (current != null && b.id() > current.id()) {
+                long stale = current.id();
+                release(stale);
+                checkpointResponder.decline(stale, new IllegalStateException("barrier " + b.id() + " arrived before checkpoint " + stale
+                        + " was aligned at " + taskName));
+            }
+            if (current == null) {
+                current = b;
+            }
+            if (!arrived[channel]) {
+                arrived[channel] = true;
+                blocked[channel] = b.exactlyOnce();
+            }
+            maybeComplete();
+        }
+
+        void onChannelEnded() {
+            maybeComplete();
+        }
+
+        void abort(long id) {
+            if (current != null && current.id() <= id) {
+                release(current.id());
+            }
+            lastDone = Math.max(lastDone, id);
+        }
+
+        private void maybeComplete() {
+            if (current == null) {
+                return;
+            }
+            for (int i = 0; i < arrived.length; i++) {
+                if (!arrived[i] && !ended[i]) {
+                    return;
+                }
+            }
+            CheckpointBarrier b = current;
+            release(b.id());
+            performCheckpoint(b);
+        }
+
+        private void release(long id) {
+            lastDone = Math.max(lastDone, id);
+            current = null;
+            for (int i = 0; i < arrived.length; i++) {
+                arrived[i] = false;
+                if (blocked[i]) {
+                    blocked[i] = false;
+                    gate.notifyChannelNonEmpty(gate.channels().get(i));
+                }
+            }
         }
     }
 

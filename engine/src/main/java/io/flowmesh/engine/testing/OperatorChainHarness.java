@@ -1,5 +1,9 @@
 package io.flowmesh.engine.testing;
 
+import io.flowmesh.engine.checkpoint.StateStorage;
+import io.flowmesh.proto.OperatorState;
+import io.flowmesh.proto.OperatorSubtaskState;
+
 import io.flowmesh.api.functions.Function;
 import io.flowmesh.api.functions.KeySelector;
 import io.flowmesh.api.functions.OutputTag;
@@ -47,8 +51,18 @@ public final class OperatorChainHarness implements AutoCloseable {
     private long now;
     private final ProcessingTimeService processingTime = new ProcessingTimeService(() -> now);
     private final OperatorChain chain;
+    private final int subtaskIndex;
 
     public OperatorChainHarness(ChainSpec spec, Map<String, String> configuration) throws Exception {
+        this(spec, configuration, 0, 1, 128, List.of(), null);
+    }
+
+    /**
+     * A harness for subtask {@code subtaskIndex} of {@code parallelism}, restored from
+     * {@code restored} (state files in {@code storage}) when that is not empty.
+     */
+    public OperatorChainHarness(ChainSpec spec, Map<String, String> configuration, int subtaskIndex, int parallelism, int maxParallelism,
+            List<OperatorState> restored, StateStorage storage) throws Exception {
         ChainSpec copy = JavaSerialization.deserialize(JavaSerialization.serialize(spec), Thread.currentThread().getContextClassLoader());
         Output collecting = new Output() {
             @Override
@@ -71,8 +85,42 @@ public final class OperatorChainHarness implements AutoCloseable {
                 emitted.add(new Emitted.Status(idle));
             }
         };
-        this.chain = new OperatorChain(copy, new TaskRuntimeContext("test-job", "harness", 0, 1, 128, 0, configuration), processingTime, collecting);
+        this.subtaskIndex = subtaskIndex;
+        this.chain = new OperatorChain(copy, new TaskRuntimeContext("test-job", "harness", subtaskIndex, parallelism, maxParallelism, 0, configuration),
+                processingTime, collecting);
+        if (!restored.isEmpty()) {
+            chain.restoreState(restored, storage, Thread.currentThread().getContextClassLoader(), Map.of());
+        }
         chain.open();
+    }
+
+    /**
+     * Takes checkpoint {@code checkpointId} as a subtask would at the barrier, writes the state
+     * files under {@code location} in {@code storage}, and returns their handles.
+     */
+    public List<OperatorSubtaskState> snapshot(long checkpointId, String location, StateStorage storage) throws Exception {
+        List<OperatorSubtaskState> handles = new ArrayList<>();
+        for (OperatorChain.OperatorSnapshot snap : chain.snapshotState(checkpointId, Thread.currentThread().getContextClassLoader(), Map.of())) {
+            String uri = location + "/" + snap.operatorId() + "-" + subtaskIndex;
+            storage.write(uri, snap.bytes());
+            handles.add(OperatorSubtaskState.newBuilder().setOperatorId(snap.operatorId()).setSubtaskIndex(subtaskIndex).setUri(uri)
+                    .setSizeBytes(snap.bytes().length).setKeyGroupStart(snap.keyGroupStart()).setKeyGroupEnd(snap.keyGroupEnd()).build());
+        }
+        return handles;
+    }
+
+    /** What a coordinator's {@code _metadata} would list: the handles of every subtask, grouped by operator. */
+    public static List<OperatorState> operatorStates(List<OperatorSubtaskState> allSubtasks, int parallelism, int maxParallelism) {
+        Map<String, OperatorState.Builder> byOperator = new java.util.LinkedHashMap<>();
+        for (OperatorSubtaskState h : allSubtasks) {
+            byOperator.computeIfAbsent(h.getOperatorId(), id -> OperatorState.newBuilder().setOperatorId(id).setParallelism(parallelism)
+                    .setMaxParallelism(maxParallelism)).addSubtasks(h);
+        }
+        return byOperator.values().stream().map(OperatorState.Builder::build).toList();
+    }
+
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        chain.notifyCheckpointComplete(checkpointId);
     }
 
     /** A harness around one operator; {@code keySelector} for keyed kinds, else null. */

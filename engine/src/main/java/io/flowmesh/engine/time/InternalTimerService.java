@@ -37,6 +37,34 @@ public final class InternalTimerService<N> {
         this.backend = backend;
         this.processingTime = processingTime;
         this.triggerable = triggerable;
+        backend.registerComponent("timers", new io.flowmesh.engine.checkpoint.KeyedStateComponent() {
+            @Override
+            public void snapshot(EntryWriter out) {
+                for (Timer<N> t : eventTimerSet) {
+                    out.entry(t.key, t.namespace, t.timestamp, Boolean.TRUE);
+                }
+                for (Timer<N> t : processingTimerSet) {
+                    out.entry(t.key, t.namespace, t.timestamp, Boolean.FALSE);
+                }
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public void restore(Object key, Object[] fields) {
+                Timer<N> t = new Timer<>((Long) fields[1], key, (N) fields[0]);
+                if ((Boolean) fields[2]) {
+                    if (eventTimerSet.add(t)) {
+                        eventTimers.add(t);
+                    }
+                } else if (processingTimerSet.add(t)) {
+                    processingTimers.add(t);
+                    if (t.timestamp < scheduledProcessingTime) {
+                        scheduledProcessingTime = t.timestamp;
+                        processingTime.schedule(t.timestamp, InternalTimerService.this::onProcessingTime);
+                    }
+                }
+            }
+        });
     }
 
     public long currentWatermark() {

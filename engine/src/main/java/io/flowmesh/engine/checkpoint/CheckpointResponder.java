@@ -1,0 +1,23 @@
+package io.flowmesh.engine.checkpoint;
+
+import io.flowmesh.proto.OperatorSubtaskState;
+import java.util.List;
+
+/**
+ * How a subtask tells the coordinator about its part of a checkpoint: on a TaskManager, events on
+ * the checkpoints topic. Called from the task's thread or from an upload thread; thread-safe.
+ */
+public interface CheckpointResponder {
+    CheckpointResponder NONE = new CheckpointResponder() {
+        @Override
+        public void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, long syncMillis, long asyncMillis) {}
+
+        @Override
+        public void decline(long checkpointId, Throwable cause) {}
+    };
+
+    /** The subtask's state for {@code checkpointId} is durable at the given files. */
+    void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, long syncMillis, long asyncMillis);
+
+    void decline(long checkpointId, Throwable cause);
+}
