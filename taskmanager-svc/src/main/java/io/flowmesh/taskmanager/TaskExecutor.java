@@ -64,6 +64,9 @@ public class TaskExecutor {
     @Inject
     GrpcChannels channels;
 
+    @Inject
+    TaskCheckpoints checkpoints;
+
     @ConfigProperty(name = "quarkus.http.port")
     int httpPort;
 
@@ -96,6 +99,7 @@ public class TaskExecutor {
         connections = new ExchangeConnections();
         exchangeServer = new DataExchangeServer(config.host(), config.dataPort(), partitionManager).start();
         publisher = new LifecyclePublisher(kafka.bootstrapServers(), topics, "flowmesh-" + id);
+        checkpoints.start(id, tasks::values);
         heartbeats.scheduleWithFixedDelay(this::registerOrHeartbeat, 0, 1, TimeUnit.SECONDS);
     }
 
@@ -163,6 +167,7 @@ public class TaskExecutor {
                 TaskSettings settings = new TaskSettings(config.bufferSize(), TaskSettings.DEFAULTS.bufferTimeoutMillis(), config.creditsPerChannel());
                 StreamTask task = new StreamTask(tdd, loader, partitionManager, connections, id, settings,
                         Map.of("flowmesh.kafka.bootstrap-servers", kafka.bootstrapServers()), this::onTaskState);
+                checkpoints.enable(task);
                 synchronized (cancelledAttempts) {
                     if (isCancelled(tdd.getJobId(), tdd.getAttempt())) {
                         report(tdd, ExecutionState.EXECUTION_CANCELED, null);
