@@ -35,10 +35,25 @@ public final class DataGeneratorSource<T> implements Source<T> {
 
     @Override
     public SourceReader<T> createReader(RuntimeContext context) {
+        return reader(context, context.subtaskIndex());
+    }
+
+    /** Resumes at the checkpointed index of this subtask (only at the same parallelism). */
+    @Override
+    public SourceReader<T> restoreReader(RuntimeContext context, java.util.List<Object> restoredState) {
+        return reader(context, StridePosition.resume(restoredState, context, "DataGeneratorSource"));
+    }
+
+    private SourceReader<T> reader(RuntimeContext context, long first) {
         int p = context.parallelism();
         double ratePerNano = recordsPerSecond > 0 ? recordsPerSecond / p / 1e9 : 0;
         return new SourceReader<>() {
-            private long next = context.subtaskIndex();
+            private long next = first;
+
+            @Override
+            public java.util.List<Object> snapshotState(long checkpointId) {
+                return java.util.List.of(new StridePosition(context.subtaskIndex(), p, next));
+            }
             private long emitted;
             private long startNanos = -1;
 

@@ -24,10 +24,24 @@ public final class NumberSequenceSource implements Source<Long> {
 
     @Override
     public SourceReader<Long> createReader(RuntimeContext context) {
-        long first = from + context.subtaskIndex();
+        return reader(context, from + context.subtaskIndex());
+    }
+
+    /** Resumes at the checkpointed number of this subtask (only at the same parallelism). */
+    @Override
+    public SourceReader<Long> restoreReader(RuntimeContext context, java.util.List<Object> restoredState) {
+        return reader(context, StridePosition.resume(restoredState, context, "NumberSequenceSource"));
+    }
+
+    private SourceReader<Long> reader(RuntimeContext context, long first) {
         int step = context.parallelism();
         return new SourceReader<>() {
             private long next = first;
+
+            @Override
+            public java.util.List<Object> snapshotState(long checkpointId) {
+                return java.util.List.of(new StridePosition(context.subtaskIndex(), step, next));
+            }
 
             @Override
             public InputStatus pollNext(ReaderOutput<Long> output) {

@@ -11,7 +11,11 @@ import io.flowmesh.engine.task.TaskSettings;
 import io.flowmesh.proto.ExecutionState;
 import io.flowmesh.proto.JobGraph;
 import io.flowmesh.proto.JobVertex;
+import io.flowmesh.engine.testing.MemoryStateStorage;
+import io.flowmesh.proto.TaskDeploymentDescriptor;
 import java.util.ArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -49,8 +53,68 @@ public final class LocalExecutor implements PipelineExecutor {
         return new JobExecutionResult(jobId);
     }
 
-    /** Runs the graph to its end; on the first failure cancels the rest and throws it. */
+    /**
+     * Runs the graph to its end; on a failure cancels the rest and throws it. With
+     * {@code execution.checkpointing.interval} in the job's configuration, checkpoints are taken
+     * in memory; with {@code restart-strategy.type: fixed-delay}, a failed run is restarted (up to
+     * {@code restart-strategy.fixed-delay.attempts} times, after {@code .delay}) from the latest
+     * completed checkpoint. Other restart strategies are the cluster's.
+     */
     public void run(JobGraph graph, ClassLoader classLoader) throws JobExecutionException, InterruptedException {
+        Map<String, String> conf = graph.getConfigurationMap();
+        String interval = conf.get("execution.checkpointing.interval");
+        boolean fixedDelay = "fixed-delay".equals(conf.getOrDefault("restart-strategy.type", "none").trim().toLowerCase(java.util.Locale.ROOT));
+        int attempts = fixedDelay ? Integer.parseInt(conf.getOrDefault("restart-strategy.fixed-delay.attempts", "1").trim()) : 0;
+        long delay = fixedDelay ? TaskSettings.parseMillis("restart-strategy.fixed-delay.delay", conf.getOrDefault("restart-strategy.fixed-delay.delay", "1 s"))
+                : 0;
+        LocalCheckpointCoordinator coordinator = interval == null ? null
+                : new LocalCheckpointCoordinator(graph, TaskSettings.parseMillis("execution.checkpointing.interval", interval),
+                        !"AT_LEAST_ONCE".equalsIgnoreCase(conf.getOrDefault("execution.checkpointing.mode", "EXACTLY_ONCE").trim()), 1);
+        MemoryStateStorage storage = new MemoryStateStorage();
+        ExecutorService uploads = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "local-state-upload");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            if (coordinator != null) {
+                coordinator.start();
+            }
+            for (int attempt = 0;; attempt++) {
+                try {
+                    runAttempt(graph, classLoader, attempt, coordinator, storage, uploads);
+                    return;
+                } catch (JobExecutionException e) {
+                    if (attempt >= attempts) {
+                        throw e;
+                    }
+                    restarts++;
+                    Thread.sleep(delay);
+                }
+            }
+        } finally {
+            if (coordinator != null) {
+                coordinator.close();
+            }
+            uploads.shutdownNow();
+        }
+    }
+
+    private int restarts;
+    private int completedCheckpoints;
+
+    /** How often the last {@link #run} restarted the job. */
+    public int restarts() {
+        return restarts;
+    }
+
+    /** How many checkpoints of the last {@link #run} completed. */
+    public int completedCheckpoints() {
+        return completedCheckpoints;
+    }
+
+    private void runAttempt(JobGraph graph, ClassLoader classLoader, int attempt, LocalCheckpointCoordinator coordinator, MemoryStateStorage storage,
+            ExecutorService uploads) throws JobExecutionException, InterruptedException {
         DeploymentPlan plan = new DeploymentPlan(graph);
         ResultPartitionManager partitions = new ResultPartitionManager(4);
         DeploymentPlan.SlotLocations local = new DeploymentPlan.SlotLocations() {
@@ -69,19 +133,39 @@ public final class LocalExecutor implements PipelineExecutor {
         CountDownLatch done = new CountDownLatch(subtasks);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         StreamTask.Listener listener = (task, state, cause) -> {
+            if (state == ExecutionState.EXECUTION_RUNNING && coordinator != null) {
+                coordinator.taskRunning();
+            }
             if (state == ExecutionState.EXECUTION_FAILED && failure.compareAndSet(null, cause)) {
                 tasks.forEach(StreamTask::cancel);
             }
             if (state == ExecutionState.EXECUTION_FINISHED || state == ExecutionState.EXECUTION_FAILED
                     || state == ExecutionState.EXECUTION_CANCELED) {
+                if (coordinator != null) {
+                    coordinator.taskEnded();
+                }
                 done.countDown();
             }
         };
+        LocalCheckpointCoordinator.Completed restore = coordinator == null ? null : coordinator.latest();
         for (JobVertex v : graph.getVerticesList()) {
             for (int i = 0; i < v.getParallelism(); i++) {
-                tasks.add(new StreamTask(plan.descriptor(v, i, 0, local), classLoader, partitions, null, "local", settings,
-                        clusterConfiguration, listener));
+                TaskDeploymentDescriptor.Builder tdd = plan.descriptor(v, i, attempt, local).toBuilder();
+                if (restore != null) {
+                    tdd.setRestoredCheckpointId(restore.id());
+                    restore.operators().stream().filter(o -> v.getOperatorIdsList().contains(o.getOperatorId())).forEach(tdd::addRestoredState);
+                }
+                StreamTask[] self = new StreamTask[1];
+                StreamTask task = new StreamTask(tdd.build(), classLoader, partitions, null, "local", settings, clusterConfiguration, listener);
+                self[0] = task;
+                if (coordinator != null) {
+                    task.withCheckpointing(storage, coordinator.responder(self), uploads);
+                }
+                tasks.add(task);
             }
+        }
+        if (coordinator != null) {
+            coordinator.startAttempt(List.copyOf(tasks));
         }
         tasks.forEach(StreamTask::start);
         try {
@@ -89,6 +173,10 @@ public final class LocalExecutor implements PipelineExecutor {
         } catch (InterruptedException e) {
             tasks.forEach(StreamTask::cancel);
             throw e;
+        } finally {
+            if (coordinator != null) {
+                completedCheckpoints = coordinator.completedCount();
+            }
         }
         Throwable t = failure.get();
         if (t != null) {

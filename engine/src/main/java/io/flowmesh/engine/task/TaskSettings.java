@@ -24,7 +24,7 @@ public record TaskSettings(int bufferSize, long bufferTimeoutMillis, int credits
         return new TaskSettings(bufferSize, timeout, creditsPerChannel);
     }
 
-    static long parseMillis(String key, String value) {
+    public static long parseMillis(String key, String value) {
         String v = value.trim().toLowerCase(java.util.Locale.ROOT);
         try {
             if (v.endsWith("ms")) {
