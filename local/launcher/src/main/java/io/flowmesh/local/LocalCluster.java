@@ -138,6 +138,44 @@ public final class LocalCluster {
     }
 
     /**
+     * Starts the service of {@code role} again (for example {@code taskmanager-2} after a
+     * {@code kill -9}), with the same command line, ports and id as {@code up} gave it, and waits
+     * until it is ready; records its new PID. {@code o} must be the options the cluster was started with.
+     *
+     * @throws LocalClusterException when no cluster runs there, the role is unknown or still
+     *     running, or the process does not become ready
+     */
+    public static ManagedProcess restartService(LocalClusterOptions o, String role, PrintStream progress) throws LocalClusterException {
+        Path runDir = o.runDir();
+        try (RunDirLock ignored = RunDirLock.acquire(runDir)) {
+            LocalClusterState state = readState(runDir).orElseThrow(() -> new LocalClusterException("no local cluster is recorded in " + runDir));
+            ManagedProcess old = state.process(role).orElseThrow(() -> new LocalClusterException("the local cluster in " + runDir
+                    + " has no process " + role));
+            if (state.isAlive(old)) {
+                throw new LocalClusterException(role + " (pid " + old.pid() + ") is still running");
+            }
+            Services.Service service = Services.plan(o, Processes.javaBinary()).stream().filter(s -> s.role().equals(role)).findFirst()
+                    .orElseThrow(() -> new LocalClusterException(role + " is not a service of the local cluster (only services can be restarted)"));
+            Path log = state.logsDir().resolve(role + ".log");
+            progress.print("Starting " + role + " again ... ");
+            progress.flush();
+            Process process = Processes.spawn(service.command(), runDir, log);
+            ManagedProcess started = new ManagedProcess(role, process.pid(), service.addresses(), log);
+            state.withReplaced(started).write();
+            try {
+                double seconds = Readiness.await(process, startTimeout(), "GET " + service.healthUrl() + " = 200",
+                        Readiness.httpAnswers(service.healthUrl(), List.of(200)));
+                progress.printf("ready in %.1f s (pid %d)%n", seconds, process.pid());
+            } catch (Readiness.NotReady e) {
+                throw new LocalClusterException(role + " did not become ready again: " + e.getMessage() + " (log: " + log + ")");
+            }
+            return started;
+        } catch (IOException e) {
+            throw new LocalClusterException("cannot restart " + role + " in " + runDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Stops the cluster when this JVM exits (a shutdown hook that calls {@link #down}); for tests.
      * Returns the hook, so that a caller can remove it.
      */

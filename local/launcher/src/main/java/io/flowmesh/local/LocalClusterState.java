@@ -70,6 +70,16 @@ public record LocalClusterState(
         return processes.stream().filter(p -> p.role().equals(role)).findFirst();
     }
 
+    /** This state with the process of {@code process.role()} replaced (same place in the order). */
+    public LocalClusterState withReplaced(ManagedProcess process) {
+        List<ManagedProcess> replaced = new ArrayList<>();
+        for (ManagedProcess p : processes) {
+            replaced.add(p.role().equals(process.role()) ? process : p);
+        }
+        return new LocalClusterState(runDir, replaced, dispatcherAddress, kafkaBootstrap, s3Endpoint, s3AccessKey,
+                s3SecretKey, bucket, startedAt);
+    }
+
     /** This state with one more process, recorded after the others. */
     public LocalClusterState withProcess(ManagedProcess process) {
         List<ManagedProcess> more = new ArrayList<>(processes);
