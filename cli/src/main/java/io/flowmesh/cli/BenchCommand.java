@@ -124,6 +124,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "latency: records created in the first seconds are not measured.")
     long warmupSeconds;
 
+    @Option(names = "--checkpoint-ms", paramLabel = "<ms>", defaultValue = "0",
+            description = "Exactly-once checkpoints every <ms> milliseconds (execution.checkpointing.interval); 0: none.")
+    long checkpointMillis;
+
     @Option(names = "--jar", paramLabel = "<jar>", description = "The benchmark job jar. Default: <flowmesh home>/" + BENCH_JAR + ".")
     Path jar;
 
@@ -186,6 +190,9 @@ final class BenchCommand implements Callable<Integer> {
         if (runs < 1) {
             throw new CliException("--runs must be >= 1, was " + runs, 2);
         }
+        if (checkpointMillis != 0 && checkpointMillis < 10) {
+            throw new CliException("--checkpoint-ms must be 0 (no checkpoints) or at least 10, was " + checkpointMillis, 2);
+        }
         if (records != null && records < 1) {
             throw new CliException("--n must be >= 1, was " + records, 2);
         }
@@ -207,6 +214,7 @@ final class BenchCommand implements Callable<Integer> {
             args.addAll(List.of("--n", Long.toString(n)));
         }
         Map<String, Object> extras = new LinkedHashMap<>();
+        extras.put(BenchmarkReport.CHECKPOINT_MS, checkpointMillis);
         ClusterOverview overview = overview(cluster.dispatcherAddress());
         extras.put("taskmanagers", overview.getTaskmanagersCount());
         extras.put("slots_per_taskmanager", overview.getTaskmanagersCount() == 0 ? 0
@@ -273,12 +281,15 @@ final class BenchCommand implements Callable<Integer> {
         Map<TopicPartition, Long> from = endOffsets(cluster.kafkaBootstrap());
         List<String> jobArgs = new ArrayList<>(args);
         jobArgs.addAll(List.of("--run-id", runId));
-        SubmitJobResponse response = client.submit(SubmitJobRequest.newBuilder()
+        SubmitJobRequest.Builder request = SubmitJobRequest.newBuilder()
                 .setArtifactUri(artifact.getUri())
                 .setEntryClass(ENTRY_CLASS)
                 .setParallelism(parallelism)
-                .addAllArgs(jobArgs)
-                .build());
+                .addAllArgs(jobArgs);
+        if (checkpointMillis > 0) {
+            request.putConfiguration("execution.checkpointing.interval", checkpointMillis + " ms");
+        }
+        SubmitJobResponse response = client.submit(request.build());
         String jobId = response.getJobId();
         progress.println("  job " + jobId + " (run id " + runId + ")");
         JobDetails details = awaitTerminal(client, jobId);

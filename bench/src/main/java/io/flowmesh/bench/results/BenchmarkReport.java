@@ -6,11 +6,12 @@ import java.util.Map;
  * Formats the one JSON line of a run with {@code BENCHMARKS.md}'s fields in its order, the
  * workload's correctness fields after {@code records_per_s}, then Flowmesh's own fields
  * ({@code extras}: cluster shape, peak RSS, the runs' times). {@code seconds} has 3 decimals,
- * {@code records_per_s} is rounded to an integer.
+ * {@code records_per_s} is rounded to an integer. {@code checkpoint_ms} comes from {@code extras}
+ * (key {@value #CHECKPOINT_MS}; 0 when absent: no checkpoints).
  */
 public final class BenchmarkReport {
-    /** Checkpoints are not built yet: every run is without them. */
-    public static final long CHECKPOINT_MS = 0;
+    /** The key of the checkpoint interval in {@code extras}, printed in BENCHMARKS.md's place. */
+    public static final String CHECKPOINT_MS = "checkpoint_ms";
     public static final String STATE_BACKEND = "heap";
 
     private BenchmarkReport() {
@@ -54,9 +55,12 @@ public final class BenchmarkReport {
 
     private static String common(JsonLine line, int parallelism, Map<String, Object> extras) {
         line.add("parallelism", parallelism)
-                .add("checkpoint_ms", CHECKPOINT_MS)
+                .add(CHECKPOINT_MS, ((Number) extras.getOrDefault(CHECKPOINT_MS, 0L)).longValue())
                 .add("state_backend", STATE_BACKEND);
         extras.forEach((k, v) -> {
+            if (k.equals(CHECKPOINT_MS)) {
+                return;
+            }
             if (v instanceof Double d) {
                 line.add(k, d, 3);
             } else if (v instanceof Number n) {
