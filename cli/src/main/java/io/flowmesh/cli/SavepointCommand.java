@@ -39,6 +39,7 @@ final class SavepointCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         cli.out.println("Triggering savepoint for job " + jobId + ".");
+        cli.out.flush();
         try (DispatcherClient client = cli.client()) {
             TriggerSavepointResponse triggered = client.triggerSavepoint(jobId, targetDirectory == null ? "" : targetDirectory);
             if (detached) {
