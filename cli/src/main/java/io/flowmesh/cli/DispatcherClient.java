@@ -4,15 +4,22 @@ import com.google.protobuf.ByteString;
 import io.flowmesh.proto.Artifact;
 import io.flowmesh.proto.ArtifactChunk;
 import io.flowmesh.proto.CancelJobResponse;
+import io.flowmesh.proto.CheckpointHistory;
+import io.flowmesh.proto.CheckpointType;
 import io.flowmesh.proto.DispatcherServiceGrpc;
 import io.flowmesh.proto.JobDetails;
 import io.flowmesh.proto.JobEventsRequest;
 import io.flowmesh.proto.JobEventsResponse;
 import io.flowmesh.proto.JobIdRequest;
+import io.flowmesh.proto.ListCheckpointsRequest;
 import io.flowmesh.proto.ListJobsRequest;
 import io.flowmesh.proto.ListJobsResponse;
 import io.flowmesh.proto.SubmitJobRequest;
+import io.flowmesh.proto.SavepointStatus;
+import io.flowmesh.proto.SavepointStatusRequest;
 import io.flowmesh.proto.SubmitJobResponse;
+import io.flowmesh.proto.TriggerSavepointRequest;
+import io.flowmesh.proto.TriggerSavepointResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -130,6 +137,31 @@ public final class DispatcherClient implements AutoCloseable {
         String what = jobId.isEmpty() ? "could not read the job events" : "could not read the events of job " + jobId;
         return call(what, CALL_DEADLINE,
                 () -> stub().getJobEvents(JobEventsRequest.newBuilder().setJobId(jobId).build()));
+    }
+
+    /** Starts a savepoint of the job into {@code targetDirectory} (empty: the cluster's savepoint directory). */
+    public TriggerSavepointResponse triggerSavepoint(String jobId, String targetDirectory) {
+        TriggerSavepointRequest request = TriggerSavepointRequest.newBuilder().setJobId(jobId).setTargetDirectory(targetDirectory)
+                .setType(CheckpointType.SAVEPOINT).build();
+        return call("could not trigger a savepoint of job " + jobId, CALL_DEADLINE, () -> stub().triggerSavepoint(request));
+    }
+
+    /** Starts a stop-with-savepoint; {@code drain}: SAVEPOINT_STOP_DRAIN, else SAVEPOINT_STOP. */
+    public TriggerSavepointResponse stop(String jobId, String targetDirectory, boolean drain) {
+        TriggerSavepointRequest request = TriggerSavepointRequest.newBuilder().setJobId(jobId).setTargetDirectory(targetDirectory)
+                .setType(drain ? CheckpointType.SAVEPOINT_STOP_DRAIN : CheckpointType.SAVEPOINT_STOP).build();
+        return call("could not stop job " + jobId, CALL_DEADLINE, () -> stub().stopJob(request));
+    }
+
+    public SavepointStatus savepointStatus(String jobId, long checkpointId) {
+        SavepointStatusRequest request = SavepointStatusRequest.newBuilder().setJobId(jobId).setCheckpointId(checkpointId).build();
+        return call("could not get the status of savepoint " + checkpointId + " of job " + jobId, CALL_DEADLINE,
+                () -> stub().getSavepointStatus(request));
+    }
+
+    public CheckpointHistory listCheckpoints(String jobId) {
+        return call("could not list the checkpoints of job " + jobId, CALL_DEADLINE,
+                () -> stub().listCheckpoints(ListCheckpointsRequest.newBuilder().setJobId(jobId).build()));
     }
 
     private DispatcherServiceGrpc.DispatcherServiceBlockingStub stub() {

@@ -21,11 +21,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "flowmesh", mixinStandardHelpOptions = true, versionProvider = FlowmeshCli.Version.class,
         description = "Runs and inspects Flowmesh jobs; starts a local cluster.",
         subcommands = {RunCommand.class, ListCommand.class, InfoCommand.class, CancelCommand.class,
-                EventsCommand.class, LocalCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+                SavepointCommand.class, StopCommand.class, CheckpointsCommand.class, EventsCommand.class, LocalCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  ./flowmesh demo                    local cluster + the example job",
                 "  ./flowmesh run -p 2 my-job.jar     run a job jar, wait for its end",
                 "  ./flowmesh list --all              every job the cluster knows",
+                "  ./flowmesh stop <job-id>           stop a job with a savepoint",
+                "  ./flowmesh run -s <path> a.jar    resume a job from a savepoint",
                 "  ./flowmesh local down              stop the local cluster"})
 public final class FlowmeshCli implements Runnable {
 
@@ -92,7 +94,7 @@ public final class FlowmeshCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: one of run, list, info, "
-                + "cancel, events, local, demo, bench");
+                + "cancel, savepoint, stop, checkpoints, events, local, demo, bench");
     }
 
     /** The jar's Implementation-Version. */

@@ -1,5 +1,14 @@
 package io.flowmesh.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowmesh.proto.CheckpointHistory;
+import io.flowmesh.proto.CheckpointStats;
+import io.flowmesh.proto.CheckpointStatus;
+import io.flowmesh.proto.CheckpointType;
 import io.flowmesh.proto.ExecutionState;
 import io.flowmesh.proto.JobDetails;
 import io.flowmesh.proto.JobStatus;
@@ -11,13 +20,16 @@ import io.flowmesh.proto.SubtaskDetails;
 import io.flowmesh.proto.TaskStatusChanged;
 import io.flowmesh.proto.VertexDetails;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -179,5 +191,127 @@ public final class Formats {
             return String.format("%.1f s", millis / 1000.0);
         }
         return String.format("%d min %d s", seconds / 60, seconds % 60);
+    }
+
+    /** A timeout as the messages print it: {@code 10 min}, {@code 90 s}, {@code 500 ms}. */
+    static String timeout(Duration d) {
+        if (d.toMillis() % 60_000 == 0) {
+            return d.toMinutes() + " min";
+        }
+        if (d.toMillis() % 1000 == 0) {
+            return d.toSeconds() + " s";
+        }
+        return d.toMillis() + " ms";
+    }
+
+    /** Flink's name for a checkpoint status: {@code CHECKPOINT_IN_PROGRESS} -> {@code IN_PROGRESS}. */
+    public static String checkpointStatus(CheckpointStatus status) {
+        return switch (status) {
+            case CHECKPOINT_IN_PROGRESS -> "IN_PROGRESS";
+            case CHECKPOINT_COMPLETED -> "COMPLETED";
+            case CHECKPOINT_FAILED -> "FAILED";
+            default -> "UNKNOWN";
+        };
+    }
+
+    public static String checkpointType(CheckpointType type) {
+        return type == CheckpointType.CHECKPOINT_TYPE_UNSPECIFIED || type == CheckpointType.UNRECOGNIZED ? "UNKNOWN" : type.name();
+    }
+
+    /** Bytes in binary units as Flink's web UI shows them: {@code 512 B}, {@code 1.5 KB}, {@code 12.0 MB}. */
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KB", "MB", "GB", "TB"};
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
+    /** A checkpoint's duration: {@code 850 ms}, {@code 1.3 s}, {@code 2 min 5 s}. */
+    static String checkpointDuration(long millis) {
+        return millis < 1000 ? millis + " ms" : duration(millis);
+    }
+
+    /**
+     * {@code flowmesh checkpoints}: a line with the counts, then one row per checkpoint (as the
+     * coordinator orders them, newest first), then the failure causes of failed ones.
+     */
+    public static void printCheckpoints(CheckpointHistory history, PrintStream out, ZoneId zone) {
+        out.println("Job " + history.getJobId() + ": " + history.getCompleted() + " completed, " + history.getFailed() + " failed, "
+                + history.getInProgress() + " in progress; latest completed: "
+                + (history.getLatestCompletedId() == 0 ? "none" : Long.toString(history.getLatestCompletedId())));
+        if (history.getCheckpointsCount() == 0) {
+            out.println("No checkpoints of job " + history.getJobId() + ".");
+            return;
+        }
+        DateTimeFormatter time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(zone);
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"ID", "TYPE", "STATUS", "TRIGGER TIME", "DURATION", "SIZE", "ACKED", "PATH"});
+        for (CheckpointStats c : history.getCheckpointsList()) {
+            boolean sized = c.getStatus() == CheckpointStatus.CHECKPOINT_COMPLETED || c.getStateSizeBytes() > 0;
+            rows.add(new String[] {Long.toString(c.getCheckpointId()), checkpointType(c.getType()), checkpointStatus(c.getStatus()),
+                    c.getTriggerTimestampMs() > 0 ? time.format(Instant.ofEpochMilli(c.getTriggerTimestampMs())) : "-",
+                    checkpointDuration(c.getDurationMs()), sized ? size(c.getStateSizeBytes()) : "-",
+                    c.getAcknowledgedSubtasks() + "/" + c.getTotalSubtasks(), c.getLocation().isEmpty() ? "-" : c.getLocation()});
+        }
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(i == row.length - 1 ? row[i] : String.format("%-" + widths[i] + "s  ", row[i]));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+        List<CheckpointStats> failed = history.getCheckpointsList().stream()
+                .filter(c -> c.getStatus() == CheckpointStatus.CHECKPOINT_FAILED && !c.getFailureCause().isBlank()).toList();
+        if (!failed.isEmpty()) {
+            out.println("Failure causes:");
+            failed.forEach(c -> out.println("  " + c.getCheckpointId() + cause(c.getFailureCause())));
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * {@code flowmesh checkpoints --json}, with the field names of Flink's REST API
+     * ({@code /jobs/:jobid/checkpoints}): {@code counts}, {@code latest_completed_id}, {@code history}.
+     */
+    public static String checkpointsJson(CheckpointHistory history) {
+        ObjectNode root = JSON.createObjectNode().put("job_id", history.getJobId());
+        root.putObject("counts").put("completed", history.getCompleted()).put("failed", history.getFailed())
+                .put("in_progress", history.getInProgress()).put("total",
+                        history.getCompleted() + history.getFailed() + history.getInProgress());
+        if (history.getLatestCompletedId() == 0) {
+            root.putNull("latest_completed_id");
+        } else {
+            root.put("latest_completed_id", history.getLatestCompletedId());
+        }
+        ArrayNode list = root.putArray("history");
+        for (CheckpointStats c : history.getCheckpointsList()) {
+            ObjectNode n = list.addObject().put("id", c.getCheckpointId()).put("checkpoint_type", checkpointType(c.getType()))
+                    .put("status", checkpointStatus(c.getStatus())).put("is_savepoint", c.getType() != CheckpointType.CHECKPOINT)
+                    .put("trigger_timestamp", c.getTriggerTimestampMs()).put("end_to_end_duration", c.getDurationMs())
+                    .put("state_size", c.getStateSizeBytes()).put("num_acknowledged_subtasks", c.getAcknowledgedSubtasks())
+                    .put("num_subtasks", c.getTotalSubtasks()).put("external_path", c.getLocation());
+            if (!c.getFailureCause().isEmpty()) {
+                n.put("failure_message", c.getFailureCause());
+            }
+        }
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

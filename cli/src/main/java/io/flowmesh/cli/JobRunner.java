@@ -27,6 +27,11 @@ final class JobRunner {
         }
     }
 
+    /** Where a job starts from: {@link #NONE}, or a savepoint path and Flink's allowNonRestoredState. */
+    record Restore(String savepointPath, boolean allowNonRestoredState) {
+        static final Restore NONE = new Restore("", false);
+    }
+
     private JobRunner() {
     }
 
@@ -44,12 +49,19 @@ final class JobRunner {
 
     static Outcome run(DispatcherClient client, Path jar, String entryClass, int parallelism, List<String> args,
             boolean detached, PrintStream out) {
+        return run(client, jar, entryClass, parallelism, args, Restore.NONE, detached, out);
+    }
+
+    static Outcome run(DispatcherClient client, Path jar, String entryClass, int parallelism, List<String> args,
+            Restore restore, boolean detached, PrintStream out) {
         Path file = requireJar(jar);
         Artifact artifact = client.upload(file);
         SubmitJobRequest.Builder request = SubmitJobRequest.newBuilder()
                 .setArtifactUri(artifact.getUri())
                 .setParallelism(parallelism)
-                .addAllArgs(args);
+                .addAllArgs(args)
+                .setSavepointPath(restore.savepointPath())
+                .setAllowNonRestoredState(restore.allowNonRestoredState());
         if (entryClass != null) {
             request.setEntryClass(entryClass);
         }

@@ -15,7 +15,8 @@ import picocli.CommandLine.ParentCommand;
                 "Waits until the job ends unless -d is given; exits 0 when it FINISHED, 1 otherwise."},
         footer = {"", "Examples:",
                 "  ./flowmesh run examples/target/flowmesh-examples.jar --records 1000",
-                "  ./flowmesh run -d -p 4 -c com.example.WordCount my-job.jar --input in-topic"})
+                "  ./flowmesh run -d -p 4 -c com.example.WordCount my-job.jar --input in-topic",
+                "  ./flowmesh run -s s3://flowmesh/savepoints/savepoint-3f0c8e-7 -n my-job.jar"})
 final class RunCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -32,6 +33,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-d", "--detached"}, description = "Return once the job is submitted.")
     boolean detached;
 
+    @Option(names = {"-s", "--fromSavepoint"}, paramLabel = "<savepointPath>",
+            description = "Start the job from this savepoint (or retained checkpoint) directory, or its _metadata file.")
+    String fromSavepoint;
+
+    @Option(names = {"-n", "--allowNonRestoredState"},
+            description = "With -s: skip the savepoint's state of operators the job no longer has, instead of refusing the job.")
+    boolean allowNonRestoredState;
+
     @Parameters(index = "0", paramLabel = "<jar>", description = "The job jar.")
     Path jar;
 
@@ -43,9 +52,17 @@ final class RunCommand implements Callable<Integer> {
         if (parallelism < 0) {
             throw new CliException("parallelism must be >= 0, was " + parallelism, 2);
         }
+        if (fromSavepoint != null && fromSavepoint.isBlank()) {
+            throw new CliException("-s/--fromSavepoint needs a savepoint path, was empty", 2);
+        }
         JobRunner.requireJar(jar);
+        JobRunner.Restore restore = fromSavepoint == null ? JobRunner.Restore.NONE
+                : new JobRunner.Restore(fromSavepoint.strip(), allowNonRestoredState);
+        if (fromSavepoint == null && allowNonRestoredState) {
+            cli.err.println("Warning: -n/--allowNonRestoredState has no effect without -s/--fromSavepoint.");
+        }
         try (DispatcherClient client = cli.client()) {
-            return JobRunner.run(client, jar, entryClass, parallelism, args, detached, cli.out).exitCode();
+            return JobRunner.run(client, jar, entryClass, parallelism, args, restore, detached, cli.out).exitCode();
         }
     }
 }

@@ -77,7 +77,7 @@ class FlowmeshCliTest {
 
     @Test
     void everyVerbHasHelpWithAnExample() {
-        for (String verb : List.of("run", "list", "info", "cancel", "events", "demo")) {
+        for (String verb : List.of("run", "list", "info", "cancel", "savepoint", "stop", "checkpoints", "events", "demo")) {
             assertEquals(0, run(verb, "--help"), verb);
             assertTrue(out().contains("Example"), verb + ": " + out());
         }

@@ -146,16 +146,28 @@ public class JobSubmitter {
             throw Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException();
         }
         registry.registerSubmitted(jobId, graph.getJobName(), uri, graph.getEntryClass(), vertices);
+        JobSubmission submission = JobSubmission.newBuilder().setJobId(jobId).setJobGraphUri(graphUri)
+                .setSavepointPath(request.getSavepointPath().strip()).setAllowNonRestoredState(request.getAllowNonRestoredState()).build();
         try {
             JobManagerServiceGrpc.newBlockingStub(channels.get(config.jobmanagerAddress())).withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .submitJob(JobSubmission.newBuilder().setJobId(jobId).setJobGraphUri(graphUri).build());
+                    .submitJob(submission);
         } catch (StatusRuntimeException e) {
-            String cause = "the JobManager at " + config.jobmanagerAddress() + " did not accept the job: " + e.getStatus().getCode() + " "
-                    + e.getStatus().getDescription();
+            Status.Code code = e.getStatus().getCode();
+            boolean refused = code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED
+                    && code != Status.Code.UNKNOWN && code != Status.Code.INTERNAL && code != Status.Code.CANCELLED;
+            String cause = refused
+                    // the JobManager refused the job (a savepoint it cannot restore, ...): its words, its code
+                    ? String.valueOf(e.getStatus().getDescription())
+                    : "the JobManager at " + config.jobmanagerAddress() + " did not accept the job: " + code + " " + e.getStatus().getDescription();
             publisher.publish(LifecycleEvents.jobStatus(jobId, "dispatcher", JobStatus.CREATED, JobStatus.FAILED, 0, cause));
-            throw Status.UNAVAILABLE.withDescription(cause).asRuntimeException();
+            throw (refused ? Status.fromCode(code) : Status.UNAVAILABLE).withDescription(cause).asRuntimeException();
         }
-        LOG.infof("submitted job %s (%s) from %s", jobId, graph.getJobName(), jarName);
+        if (submission.getSavepointPath().isEmpty()) {
+            LOG.infof("submitted job %s (%s) from %s", jobId, graph.getJobName(), jarName);
+        } else {
+            LOG.infof("submitted job %s (%s) from %s, restoring from %s%s", jobId, graph.getJobName(), jarName, submission.getSavepointPath(),
+                    submission.getAllowNonRestoredState() ? " (allowNonRestoredState)" : "");
+        }
         return SubmitJobResponse.newBuilder().setJobId(jobId).setJobName(graph.getJobName()).setProgramOutput(output).build();
     }
 

@@ -5,10 +5,12 @@ import io.flowmesh.cluster.rpc.GrpcChannels;
 import io.flowmesh.cluster.storage.ArtifactStore;
 import io.flowmesh.dispatcher.DispatcherConfig;
 import io.flowmesh.dispatcher.JobSubmitter;
+import io.flowmesh.dispatcher.checkpoint.CheckpointControl;
 import io.flowmesh.dispatcher.registry.JobRegistry;
 import io.flowmesh.proto.Artifact;
 import io.flowmesh.proto.ArtifactChunk;
 import io.flowmesh.proto.CancelJobResponse;
+import io.flowmesh.proto.CheckpointHistory;
 import io.flowmesh.proto.ClusterOverview;
 import io.flowmesh.proto.DispatcherServiceGrpc;
 import io.flowmesh.proto.Empty;
@@ -19,9 +21,14 @@ import io.flowmesh.proto.JobIdRequest;
 import io.flowmesh.proto.JobManagerServiceGrpc;
 import io.flowmesh.proto.JobStatus;
 import io.flowmesh.proto.ListJobsRequest;
+import io.flowmesh.proto.ListCheckpointsRequest;
 import io.flowmesh.proto.ListJobsResponse;
+import io.flowmesh.proto.SavepointStatus;
+import io.flowmesh.proto.SavepointStatusRequest;
 import io.flowmesh.proto.SubmitJobRequest;
 import io.flowmesh.proto.SubmitJobResponse;
+import io.flowmesh.proto.TriggerSavepointRequest;
+import io.flowmesh.proto.TriggerSavepointResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -57,6 +64,9 @@ public class DispatcherGrpcService extends DispatcherServiceGrpc.DispatcherServi
 
     @Inject
     DispatcherConfig config;
+
+    @Inject
+    CheckpointControl checkpoints;
 
     @Override
     public StreamObserver<ArtifactChunk> uploadArtifact(StreamObserver<Artifact> out) {
@@ -189,6 +199,26 @@ public class DispatcherGrpcService extends DispatcherServiceGrpc.DispatcherServi
     public void getClusterOverview(Empty request, StreamObserver<ClusterOverview> out) {
         answer(out, () -> JobManagerServiceGrpc.newBlockingStub(channels.get(config.jobmanagerAddress())).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .getClusterOverview(request).toBuilder().putAllJobsByStatus(registry.jobsByStatus()).build());
+    }
+
+    @Override
+    public void triggerSavepoint(TriggerSavepointRequest request, StreamObserver<TriggerSavepointResponse> out) {
+        answer(out, () -> checkpoints.triggerSavepoint(request));
+    }
+
+    @Override
+    public void getSavepointStatus(SavepointStatusRequest request, StreamObserver<SavepointStatus> out) {
+        answer(out, () -> checkpoints.savepointStatus(request));
+    }
+
+    @Override
+    public void stopJob(TriggerSavepointRequest request, StreamObserver<TriggerSavepointResponse> out) {
+        answer(out, () -> checkpoints.stopJob(request));
+    }
+
+    @Override
+    public void listCheckpoints(ListCheckpointsRequest request, StreamObserver<CheckpointHistory> out) {
+        answer(out, () -> checkpoints.listCheckpoints(request));
     }
 
     private static StatusRuntimeException unknownJob(String jobId) {

@@ -54,7 +54,8 @@ final class Services {
         String jobManager = "127.0.0.1:" + o.jobManagerPort();
         List<Service> services = new ArrayList<>();
         services.add(service(o, java, "dispatcher", "dispatcher", o.dispatcherPort(),
-                List.of("-Dflowmesh.dispatcher.jobmanager-address=" + jobManager), null));
+                List.of("-Dflowmesh.dispatcher.jobmanager-address=" + jobManager,
+                        "-Dflowmesh.dispatcher.coordinator-address=127.0.0.1:" + o.coordinatorPort()), null));
         services.add(service(o, java, "jobmanager", "jobmanager-svc", o.jobManagerPort(), List.of(), null));
         services.add(service(o, java, "coordinator", "checkpoint-coordinator", o.coordinatorPort(),
                 List.of("-Dflowmesh.coordinator.jobmanager-address=" + jobManager), null));

@@ -83,4 +83,12 @@ class LocalClusterOptionsTest {
         assertEquals(ports.size(), new HashSet<>(ports).size());
         assertNotEquals(9092, o.kafkaPort());
     }
+
+    @Test
+    void theDispatcherIsToldWhereTheJobManagerAndTheCoordinatorListen() {
+        LocalClusterOptions o = LocalClusterOptions.defaults(home).withJobManagerPort(18082).withCoordinatorPort(18083);
+        Services.Service dispatcher = Services.plan(o, "java").stream().filter(s -> s.role().equals("dispatcher")).findFirst().orElseThrow();
+        assertTrue(dispatcher.command().contains("-Dflowmesh.dispatcher.jobmanager-address=127.0.0.1:18082"), dispatcher.command().toString());
+        assertTrue(dispatcher.command().contains("-Dflowmesh.dispatcher.coordinator-address=127.0.0.1:18083"), dispatcher.command().toString());
+    }
 }

@@ -111,6 +111,7 @@ class LocalClusterServicesIT {
         }
         List<String> dispatcherArgs = Processes.arguments(state.process("dispatcher").orElseThrow().pid());
         assertTrue(dispatcherArgs.contains("-Dflowmesh.dispatcher.jobmanager-address=127.0.0.1:" + o.jobManagerPort()));
+        assertTrue(dispatcherArgs.contains("-Dflowmesh.dispatcher.coordinator-address=127.0.0.1:" + o.coordinatorPort()));
         assertTrue(dispatcherArgs.contains("-XX:TieredStopAtLevel=1"));
         List<String> coordinatorArgs = Processes.arguments(state.process("coordinator").orElseThrow().pid());
         assertTrue(coordinatorArgs.contains("-Dflowmesh.coordinator.jobmanager-address=127.0.0.1:" + o.jobManagerPort()));
