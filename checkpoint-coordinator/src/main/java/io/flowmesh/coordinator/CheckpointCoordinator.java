@@ -120,13 +120,13 @@ public class CheckpointCoordinator {
         publisher = new CheckpointPublisher(kafka.bootstrapServers(), topics);
         actions = new Actions();
         meters.gauge("flowmesh_coordinator_running_jobs", runningJobs);
-        lifecycleReplay = new TopicReplay(kafka.bootstrapServers(), topics, topics.lifecycle(), bytes -> main.execute(() -> onLifecycle(bytes)),
-                () -> main.execute(() -> {
+        lifecycleReplay = new TopicReplay(kafka.bootstrapServers(), topics, topics.lifecycle(), bytes -> onMain("a lifecycle event", () -> onLifecycle(bytes)),
+                () -> onMain("catching up", () -> {
                     lifecycleCaughtUp = true;
                     LOG.info("caught up with the lifecycle topic");
                 })).start();
-        checkpointReplay = new TopicReplay(kafka.bootstrapServers(), topics, topics.checkpoints(), bytes -> main.execute(() -> onCheckpointEvent(bytes)),
-                () -> main.execute(this::onCheckpointsCaughtUp)).start();
+        checkpointReplay = new TopicReplay(kafka.bootstrapServers(), topics, topics.checkpoints(),
+                bytes -> onMain("a checkpoint event", () -> onCheckpointEvent(bytes)), () -> onMain("catching up", this::onCheckpointsCaughtUp)).start();
         long tick = Math.max(1, config.tickInterval().toMillis());
         main.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
     }
@@ -148,6 +148,17 @@ public class CheckpointCoordinator {
         if (publisher != null) {
             publisher.close();
         }
+    }
+
+    /** Runs the task on the coordinator thread; what it throws is logged (an executor would keep it in a future nobody reads). */
+    private void onMain(String what, Runnable task) {
+        main.execute(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "handling %s failed", what);
+            }
+        });
     }
 
     // ---- events, on the coordinator thread ----

@@ -95,7 +95,7 @@ public final class PendingCheckpoint {
                 .setTriggerTimestampMs(triggerTimestampMs).setCompletionTimestampMs(completionTimestampMs).setAttempt(attempt);
         for (JobVertex v : graph.getVerticesList()) {
             for (String operatorId : v.getOperatorIdsList()) {
-                List<OperatorSubtaskState> states = byOperator.getOrDefault(operatorId, List.of());
+                List<OperatorSubtaskState> states = new ArrayList<>(byOperator.getOrDefault(operatorId, List.of()));
                 states.sort(Comparator.comparingInt(OperatorSubtaskState::getSubtaskIndex));
                 md.addOperators(OperatorState.newBuilder().setOperatorId(operatorId).setParallelism(v.getParallelism())
                         .setMaxParallelism(v.getMaxParallelism()).addAllSubtasks(states));
