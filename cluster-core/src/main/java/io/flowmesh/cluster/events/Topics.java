@@ -56,14 +56,26 @@ public record Topics(String prefix) {
         }
     }
 
+    /** Whether every partition of the topics has a leader; false also while the broker does not know a topic yet. */
+    private boolean allLed(Admin admin, long timeoutMillis) throws Exception {
+        try {
+            return admin.describeTopics(all()).allTopicNames().get(timeoutMillis, TimeUnit.MILLISECONDS).values().stream()
+                    .flatMap(d -> d.partitions().stream()).allMatch(part -> part.leader() != null && !part.leader().isEmpty());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /**
      * KRaft acknowledges a creation before the brokers applied it, and a producer that writes in
      * that gap can keep stale metadata until its delivery timeout: wait until every partition has a leader.
      */
     private void awaitLeaders(Admin admin, long timeoutMillis) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (admin.describeTopics(all()).allTopicNames().get(timeoutMillis, TimeUnit.MILLISECONDS).values().stream()
-                .flatMap(d -> d.partitions().stream()).anyMatch(part -> part.leader() == null || part.leader().isEmpty())) {
+        while (!allLed(admin, timeoutMillis)) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("Flowmesh's topics " + all() + " still have partitions without a leader after " + timeoutMillis + " ms");
             }

@@ -3,7 +3,9 @@ package io.flowmesh.connector.kafka;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 
@@ -24,16 +26,24 @@ public final class KafkaTopicLeaders {
     public static void await(Admin admin, Collection<String> topics, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            TopicDescription leaderless = described.values().stream()
-                    .filter(d -> d.partitions().stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty()))
-                    .findFirst().orElse(null);
-            if (leaderless == null) {
-                return;
+            String problem;
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                TopicDescription leaderless = described.values().stream()
+                        .filter(d -> d.partitions().stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty()))
+                        .findFirst().orElse(null);
+                if (leaderless == null) {
+                    return;
+                }
+                problem = "topic " + leaderless.name() + " still has a partition without a leader: " + leaderless.partitions();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                problem = "the broker does not know the topics " + topics + " yet"; // it has not applied the creation
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("topic " + leaderless.name() + " still has a partition without a leader "
-                        + timeout.toSeconds() + " s after its creation: " + leaderless.partitions());
+                throw new IllegalStateException(problem + " (" + timeout.toSeconds() + " s after their creation)");
             }
             Thread.sleep(50);
         }
