@@ -268,4 +268,24 @@ class JobManagerFailoverIT {
         // a FailJob of an attempt that is over is ignored
         jobManager.failJob(FailJobRequest.newBuilder().setJobId(jobId).setAttempt(0).setCause("late").build());
     }
+
+    /** Last: it stops S3 for good. */
+    @Test
+    @Order(8)
+    void aRestartWhileS3IsUnreachableIsAFailedAttemptNotARestartWithoutState() throws InterruptedException {
+        String jobId = newJobId();
+        submit(jobId, Map.of("restart-strategy.type", "fixed-delay", "restart-strategy.fixed-delay.attempts", "1",
+                "restart-strategy.fixed-delay.delay", "2 s"), "", false);
+        events(jobId, reached(JobStatus.RESTARTING), Duration.ofSeconds(20));
+        ProcessHandle s3 = LocalKafkaAndS3.state.process("s3").flatMap(p -> ProcessHandle.of(p.pid())).orElseThrow();
+        s3.destroyForcibly();
+        s3.onExit().join();
+        List<LifecycleEvent> events = events(jobId, reached(JobStatus.FAILED), Duration.ofSeconds(60));
+        assertThat(jobStatuses(events)).containsExactly("RUNNING/0", "FAILING/0", "RESTARTING/0", "FAILING/0", "FAILED/0");
+        List<LifecycleEvent> statuses = events.stream().filter(LifecycleEvent::hasJobStatusChanged).toList();
+        assertThat(statuses.get(4).getJobStatusChanged().getFailureCause()).startsWith("StorageException: S3 unreachable when looking up the latest "
+                + "completed checkpoint under " + blobStore.uri("checkpoints/" + jobId) + ": ");
+        // the attempt never deployed: no SCHEDULED of attempt 1
+        assertThat(events.stream().filter(e -> e.hasTaskStatusChanged() && e.getTaskStatusChanged().getAttempt() > 0)).isEmpty();
+    }
 }
