@@ -18,4 +18,11 @@ public interface JobManagerConfig {
     /** How long a job waits for enough free slots before it fails (Flink: {@code slot.request.timeout}). */
     @WithDefault("60s")
     Duration slotRequestTimeout();
+
+    /**
+     * How long a (re)deployment waits for S3 to name the job's latest completed checkpoint and
+     * return its metadata; past it the attempt fails (and the restart strategy decides).
+     */
+    @WithDefault("30s")
+    Duration stateLookupTimeout();
 }

@@ -76,6 +76,11 @@ public class TaskManagerRegistry {
         lostListeners.add(listener);
     }
 
+    /** Whether this TaskManager is still registered (not lost, not replaced by a re-registration). */
+    public synchronized boolean isRegistered(Entry e) {
+        return taskManagers.get(e.id) == e;
+    }
+
     public synchronized Optional<Entry> get(String id) {
         return Optional.ofNullable(taskManagers.get(id));
     }

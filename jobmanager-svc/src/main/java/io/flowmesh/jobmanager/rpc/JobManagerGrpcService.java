@@ -6,6 +6,7 @@ import io.flowmesh.jobmanager.scheduler.Scheduler;
 import io.flowmesh.proto.CancelJobResponse;
 import io.flowmesh.proto.ClusterOverview;
 import io.flowmesh.proto.Empty;
+import io.flowmesh.proto.FailJobRequest;
 import io.flowmesh.proto.HeartbeatRequest;
 import io.flowmesh.proto.HeartbeatResponse;
 import io.flowmesh.proto.JobIdRequest;
@@ -63,7 +64,7 @@ public class JobManagerGrpcService extends JobManagerServiceGrpc.JobManagerServi
     @Override
     public void submitJob(JobSubmission r, StreamObserver<Empty> out) {
         try {
-            scheduler.submitJob(r.getJobId(), r.getJobGraphUri()).join();
+            scheduler.submitJob(r).join();
             out.onNext(Empty.getDefaultInstance());
             out.onCompleted();
         } catch (CompletionException e) {
@@ -79,6 +80,16 @@ public class JobManagerGrpcService extends JobManagerServiceGrpc.JobManagerServi
             return;
         }
         out.onNext(CancelJobResponse.newBuilder().setStatus(status.get()).build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void failJob(FailJobRequest r, StreamObserver<Empty> out) {
+        if (!scheduler.failJob(r.getJobId(), r.getAttempt(), r.getCause()).join()) {
+            out.onError(Status.NOT_FOUND.withDescription("the JobManager runs no job " + r.getJobId()).asRuntimeException());
+            return;
+        }
+        out.onNext(Empty.getDefaultInstance());
         out.onCompleted();
     }
 

@@ -1,20 +1,29 @@
 package io.flowmesh.jobmanager.scheduler;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.flowmesh.cluster.checkpoint.CheckpointSettings;
+import io.flowmesh.cluster.checkpoint.CheckpointStorage;
 import io.flowmesh.cluster.config.KafkaConfig;
 import io.flowmesh.cluster.events.LifecycleEvents;
 import io.flowmesh.cluster.events.LifecyclePublisher;
 import io.flowmesh.cluster.events.Topics;
 import io.flowmesh.cluster.rpc.GrpcChannels;
 import io.flowmesh.cluster.storage.BlobStore;
+import io.flowmesh.cluster.storage.StorageException;
 import io.flowmesh.engine.graph.DeploymentPlan;
 import io.flowmesh.jobmanager.JobManagerConfig;
+import io.flowmesh.jobmanager.failover.RestartBackoffTimeStrategy;
+import io.flowmesh.jobmanager.failover.RestartStrategies;
+import io.flowmesh.jobmanager.failover.RestoreState;
 import io.flowmesh.jobmanager.resourcemanager.TaskManagerRegistry;
 import io.flowmesh.proto.CancelJobTasksRequest;
+import io.flowmesh.proto.CheckpointMetadata;
 import io.flowmesh.proto.Empty;
 import io.flowmesh.proto.ExecutionState;
 import io.flowmesh.proto.JobGraph;
 import io.flowmesh.proto.JobStatus;
+import io.flowmesh.proto.JobSubmission;
+import io.flowmesh.proto.OperatorState;
 import io.flowmesh.proto.TaskDeploymentDescriptor;
 import io.flowmesh.proto.TaskExecutionStateUpdate;
 import io.flowmesh.proto.TaskExecutorServiceGrpc;
@@ -27,6 +36,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,18 +44,28 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
- * Schedules jobs onto slots, deploys their subtasks, follows their states and drives each job to
- * its terminal status. Every state change runs on one main thread (as Flink's JobMaster does), so
- * the execution graphs need no locks; gRPC handlers and RPC callbacks hop onto it.
+ * Schedules jobs onto slots, deploys their subtasks, follows their states, restarts them after
+ * failures and drives each job to its terminal status. Every state change runs on one main thread
+ * (as Flink's JobMaster does), so the execution graphs need no locks; gRPC handlers, RPC callbacks
+ * and S3 reads (on a small I/O pool) hop onto it.
  *
- * <p>Failover in this version: a failed subtask or a lost TaskManager fails the job (restart
- * strategy {@code none}); restarts from checkpoints come with the checkpointing work.
+ * <p>Job statuses: {@code CREATED → RUNNING → FINISHED}; a failure (failed subtask, lost
+ * TaskManager, FailJob, a deployment that cannot get slots or state) makes the job
+ * {@code FAILING}: the other subtasks of the attempt are cancelled, and once all are terminal the
+ * job's {@link RestartBackoffTimeStrategy} (asked at the failure) either restarts it —
+ * {@code RESTARTING}, slots released, the backoff waited, slots allocated again, {@code RUNNING}
+ * with attempt + 1 — or fails it ({@code FAILED} with the cause of the failure). Every deployment
+ * restores the job's latest completed checkpoint, else the savepoint it was submitted with.
+ * {@code CancelJob} makes it {@code CANCELLING → CANCELED}, also during a restart.
  */
 @Singleton
 public class Scheduler {
@@ -71,6 +91,12 @@ public class Scheduler {
     JobManagerConfig config;
 
     private final ScheduledExecutorService mainThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "jobmanager-main"));
+    /** S3 reads (job graphs, checkpoint metadata), off the main thread. */
+    private final ExecutorService io = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "jobmanager-io");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<String, ExecutionGraph> jobs = new LinkedHashMap<>();
     private LifecyclePublisher publisher;
 
@@ -83,73 +109,199 @@ public class Scheduler {
 
     void onStop(@Observes ShutdownEvent ev) {
         mainThread.shutdownNow();
+        io.shutdownNow();
         if (publisher != null) {
             publisher.close();
         }
     }
 
-    /** Loads the JobGraph from S3 and starts scheduling it; completes once the graph was accepted. */
-    public CompletableFuture<Void> submitJob(String jobId, String jobGraphUri) {
-        CompletableFuture<Void> accepted = new CompletableFuture<>();
-        runOnMain(() -> {
+    /** What a submission needs, read and checked off the main thread. */
+    private record Prepared(JobGraph graph, CheckpointSettings settings, RestartBackoffTimeStrategy.Factory restartStrategy,
+            Optional<CheckpointMetadata> savepoint) {}
+
+    /**
+     * Loads the JobGraph (and the savepoint to start from, if any) from S3, checks the job's restart
+     * and checkpoint configuration, and starts scheduling it; completes once the job was accepted,
+     * else exceptionally with a {@link StatusRuntimeException}: INVALID_ARGUMENT (malformed
+     * configuration or savepoint path), NOT_FOUND (no job graph or savepoint there),
+     * FAILED_PRECONDITION (savepoint state of an operator the job does not have), ALREADY_EXISTS.
+     */
+    public CompletableFuture<Void> submitJob(JobSubmission submission) {
+        String jobId = submission.getJobId();
+        return CompletableFuture.supplyAsync(() -> prepare(submission), io).thenComposeAsync(prepared -> {
             if (jobs.containsKey(jobId)) {
-                accepted.completeExceptionally(Status.ALREADY_EXISTS.withDescription("job " + jobId + " was already submitted").asRuntimeException());
-                return;
+                throw Status.ALREADY_EXISTS.withDescription("job " + jobId + " was already submitted").asRuntimeException();
             }
-            JobGraph graph;
-            try {
-                String key = blobStore.keyOf(jobGraphUri).orElseThrow(() -> Status.INVALID_ARGUMENT
-                        .withDescription("job graph URI " + jobGraphUri + " is not in bucket " + blobStore.bucket()).asRuntimeException());
-                byte[] bytes = blobStore.get(key).orElseThrow(() -> Status.NOT_FOUND
-                        .withDescription("no job graph at " + jobGraphUri).asRuntimeException());
-                graph = JobGraph.parseFrom(bytes);
-            } catch (StatusRuntimeException e) {
-                accepted.completeExceptionally(e);
-                return;
-            } catch (InvalidProtocolBufferException e) {
-                accepted.completeExceptionally(Status.INVALID_ARGUMENT.withDescription("corrupt job graph at " + jobGraphUri).asRuntimeException());
-                return;
-            } catch (RuntimeException e) {
-                accepted.completeExceptionally(Status.UNAVAILABLE.withDescription("cannot read the job graph: " + e.getMessage()).asRuntimeException());
-                return;
-            }
-            ExecutionGraph eg = new ExecutionGraph(graph);
+            ExecutionGraph eg = new ExecutionGraph(prepared.graph(), prepared.settings(), prepared.restartStrategy().create(), prepared.savepoint());
             jobs.put(jobId, eg);
-            accepted.complete(null);
-            LOG.infof("job %s (%s) accepted: %d vertices, %d subtasks, needs %d slots", jobId, graph.getJobName(), graph.getVerticesCount(),
-                    eg.executions.size(), eg.slotsNeeded());
-            trySchedule(eg, System.currentTimeMillis() + config.slotRequestTimeout().toMillis());
-        });
-        return accepted;
+            JobGraph graph = prepared.graph();
+            LOG.infof("job %s (%s) accepted: %d vertices, %d subtasks, needs %d slots, restart strategy %s%s", jobId, graph.getJobName(),
+                    graph.getVerticesCount(), eg.executions.size(), eg.slotsNeeded(), eg.restartStrategy,
+                    prepared.savepoint().isPresent() ? ", from savepoint " + submission.getSavepointPath() : "");
+            startAttempt(eg);
+            return CompletableFuture.<Void>completedFuture(null);
+        }, mainThread);
     }
 
-    private void trySchedule(ExecutionGraph eg, long deadline) {
-        if (eg.status != JobStatus.CREATED) {
+    private Prepared prepare(JobSubmission submission) {
+        String jobGraphUri = submission.getJobGraphUri();
+        JobGraph graph;
+        try {
+            String key = blobStore.keyOf(jobGraphUri).orElseThrow(() -> Status.INVALID_ARGUMENT
+                    .withDescription("job graph URI " + jobGraphUri + " is not in bucket " + blobStore.bucket()).asRuntimeException());
+            byte[] bytes = blobStore.get(key).orElseThrow(() -> Status.NOT_FOUND
+                    .withDescription("no job graph at " + jobGraphUri).asRuntimeException());
+            graph = JobGraph.parseFrom(bytes);
+        } catch (StatusRuntimeException e) {
+            throw e;
+        } catch (InvalidProtocolBufferException e) {
+            throw Status.INVALID_ARGUMENT.withDescription("corrupt job graph at " + jobGraphUri).asRuntimeException();
+        } catch (RuntimeException e) {
+            throw Status.UNAVAILABLE.withDescription("cannot read the job graph: " + e.getMessage()).asRuntimeException();
+        }
+        String jobId = submission.getJobId();
+        RestartBackoffTimeStrategy.Factory restartStrategy;
+        CheckpointStorage storage = new CheckpointStorage(blobStore);
+        CheckpointSettings settings;
+        try {
+            restartStrategy = RestartStrategies.fromConfiguration(graph.getConfigurationMap());
+            settings = storage.settings(graph.getConfigurationMap());
+        } catch (IllegalArgumentException e) {
+            throw Status.INVALID_ARGUMENT.withDescription("job " + jobId + ": " + e.getMessage()).asRuntimeException();
+        }
+        Optional<CheckpointMetadata> savepoint = Optional.empty();
+        String path = submission.getSavepointPath().trim();
+        if (!path.isEmpty()) {
+            CheckpointMetadata metadata = readSavepoint(storage, path);
+            Optional<String> refusal = RestoreState.checkAllStateMapped(metadata, graph, path, submission.getAllowNonRestoredState());
+            if (refusal.isPresent()) {
+                throw Status.FAILED_PRECONDITION.withDescription(refusal.get()).asRuntimeException();
+            }
+            RestoreState.firstUnmappedOperator(metadata, graph).ifPresent(id -> LOG.warnf(
+                    "job %s: skipping the state of operator %s of savepoint %s, which the job does not have (non-restored state allowed)",
+                    jobId, id, path));
+            savepoint = Optional.of(metadata);
+        }
+        return new Prepared(graph, settings, restartStrategy, savepoint);
+    }
+
+    private static CheckpointMetadata readSavepoint(CheckpointStorage storage, String path) {
+        try {
+            storage.key(path);
+        } catch (IllegalArgumentException e) {
+            throw Status.INVALID_ARGUMENT.withDescription("savepoint path " + path + ": " + e.getMessage()).asRuntimeException();
+        }
+        try {
+            return storage.readMetadata(path);
+        } catch (IllegalArgumentException e) {
+            // readMetadata names the path; "no checkpoint or savepoint at ..." when nothing is there
+            Status status = e.getMessage() != null && e.getMessage().startsWith("no checkpoint or savepoint at") ? Status.NOT_FOUND : Status.INVALID_ARGUMENT;
+            throw status.withDescription(e.getMessage()).asRuntimeException();
+        } catch (StorageException e) {
+            throw Status.UNAVAILABLE.withDescription("cannot read savepoint " + path + ": " + e.getMessage()).asRuntimeException();
+        }
+    }
+
+    /** Allocates slots for the job's current (CREATED) or next (RESTARTING) attempt, then looks up its state and deploys it. */
+    private void startAttempt(ExecutionGraph eg) {
+        int generation = ++eg.generation;
+        trySchedule(eg, generation, System.currentTimeMillis() + config.slotRequestTimeout().toMillis());
+    }
+
+    private static boolean awaitingDeployment(ExecutionGraph eg) {
+        return eg.status == JobStatus.CREATED || eg.status == JobStatus.RESTARTING;
+    }
+
+    private void trySchedule(ExecutionGraph eg, int generation, long deadline) {
+        if (eg.generation != generation || !awaitingDeployment(eg)) {
             return;
         }
         Optional<TaskManagerRegistry.SlotAllocation> slots = registry.allocate(eg.jobId(), eg.slotsNeeded());
         if (slots.isEmpty()) {
             if (System.currentTimeMillis() > deadline) {
-                failJob(eg, "NoResourceAvailableException: could not acquire " + eg.slotsNeeded() + " slots within "
+                handleFailure(eg, "NoResourceAvailableException: could not acquire " + eg.slotsNeeded() + " slots within "
                         + config.slotRequestTimeout().toSeconds() + " s (" + registry.slotsFree() + " free of " + registry.slotsTotal() + ")");
             } else {
-                mainThread.schedule(() -> guarded(() -> trySchedule(eg, deadline)), 500, TimeUnit.MILLISECONDS);
+                mainThread.schedule(() -> guarded(() -> trySchedule(eg, generation, deadline)), 500, TimeUnit.MILLISECONDS);
             }
             return;
         }
         eg.slots = slots.get();
+        lookUpRestoreState(eg).whenComplete((restore, error) -> runOnMain(() -> {
+            if (eg.generation != generation || !awaitingDeployment(eg)) {
+                return; // cancelled or failed meanwhile; that path released the slots
+            }
+            if (error != null) {
+                handleFailure(eg, restoreFailure(eg, error));
+                return;
+            }
+            if (!eg.slots.slots().stream().allMatch(registry::isRegistered)) {
+                // a TaskManager of the allocation was lost while S3 answered: allocate again
+                LOG.infof("job %s: a TaskManager of its slots was lost before deployment; allocating again", eg.jobId());
+                registry.release(eg.jobId());
+                eg.slots = null;
+                mainThread.schedule(() -> guarded(() -> trySchedule(eg, generation, deadline)), 500, TimeUnit.MILLISECONDS);
+                return;
+            }
+            deploy(eg, restore);
+        }));
+    }
+
+    /**
+     * The state the next deployment restores, read on the I/O pool: the job's latest completed
+     * checkpoint, else its savepoint, else none. Fails when S3 cannot tell (so the job never
+     * restarts without state when a checkpoint might exist).
+     */
+    private CompletableFuture<Optional<CheckpointMetadata>> lookUpRestoreState(ExecutionGraph eg) {
+        String jobId = eg.jobId();
+        String checkpointsDir = eg.checkpointSettings.checkpointsDir();
+        Optional<CheckpointMetadata> savepoint = eg.savepoint;
+        CheckpointStorage storage = new CheckpointStorage(blobStore);
+        return CompletableFuture.supplyAsync(() -> RestoreState.select(storage.latestCompleted(checkpointsDir, jobId), savepoint), io)
+                .orTimeout(config.stateLookupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private String restoreFailure(ExecutionGraph eg, Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        String where = eg.checkpointSettings.checkpointsDir() + "/" + eg.jobId();
+        if (e instanceof TimeoutException) {
+            return "StorageException: S3 did not answer within " + config.stateLookupTimeout().toSeconds()
+                    + " s when looking up the latest completed checkpoint under " + where;
+        }
+        if (e instanceof StorageException) {
+            return "StorageException: S3 unreachable when looking up the latest completed checkpoint under " + where + ": " + e.getMessage();
+        }
+        return e.getClass().getSimpleName() + ": cannot read the latest completed checkpoint under " + where + ": " + e.getMessage();
+    }
+
+    /** Starts the attempt on its slots: RUNNING, every subtask SCHEDULED, then deployed with the restore state. */
+    private void deploy(ExecutionGraph eg, Optional<CheckpointMetadata> restore) {
+        if (eg.status == JobStatus.RESTARTING) {
+            eg.nextAttempt();
+        }
+        eg.restoredFrom = restore;
+        if (restore.isPresent() && eg.savepoint.isPresent() && restore.get() != eg.savepoint.get()) {
+            eg.savepoint = Optional.empty(); // the job has a checkpoint of its own now
+        }
         transition(eg, JobStatus.RUNNING, null);
+        restore.ifPresent(m -> LOG.infof("job %s attempt %d restores %s %d", eg.jobId(), eg.attempt,
+                m.getType().name().toLowerCase(java.util.Locale.ROOT), m.getCheckpointId()));
         for (ExecutionGraph.Execution ex : eg.executions) {
             ex.taskManager = eg.slots.slots().get(ex.subtask);
             setTaskState(eg, ex, ExecutionState.SCHEDULED, null, true);
         }
+        Map<String, List<OperatorState>> stateByVertex = new HashMap<>();
         for (ExecutionGraph.Execution ex : eg.executions) {
-            deploy(eg, ex);
+            TaskDeploymentDescriptor tdd = descriptor(eg, ex);
+            if (restore.isPresent()) {
+                List<OperatorState> state = stateByVertex.computeIfAbsent(ex.vertex.getVertexId(), v -> RestoreState.forVertex(restore.get(), ex.vertex));
+                tdd = tdd.toBuilder().setRestoredCheckpointId(restore.get().getCheckpointId()).addAllRestoredState(state).build();
+            }
+            submitTask(eg, ex, tdd);
         }
     }
 
-    private void deploy(ExecutionGraph eg, ExecutionGraph.Execution ex) {
-        TaskDeploymentDescriptor tdd = descriptor(eg, ex);
+    private void submitTask(ExecutionGraph eg, ExecutionGraph.Execution ex, TaskDeploymentDescriptor tdd) {
         TaskManagerRegistry.Entry tm = ex.taskManager;
         TaskExecutorServiceGrpc.newStub(channels.get(tm.rpcAddress)).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .submitTask(tdd, new StreamObserver<>() {
@@ -159,19 +311,19 @@ public class Scheduler {
                     @Override
                     public void onError(Throwable t) {
                         runOnMain(() -> {
-                            if (ex.state != ExecutionState.SCHEDULED) {
+                            if (ex.attempt != eg.attempt || ex.state != ExecutionState.SCHEDULED) {
                                 return;
                             }
                             if (eg.status == JobStatus.RUNNING) {
                                 setTaskState(eg, ex, ExecutionState.EXECUTION_FAILED,
                                         "deployment to " + tm.id + " at " + tm.rpcAddress + " failed: " + t.getMessage(), true);
-                                failJob(eg, "could not deploy " + ex.vertex.getName() + " (" + (ex.subtask + 1) + "/" + ex.vertex.getParallelism()
+                                handleFailure(eg, "could not deploy " + ex.vertex.getName() + " (" + (ex.subtask + 1) + "/" + ex.vertex.getParallelism()
                                         + ") to " + tm.id + ": " + t.getMessage());
                             } else {
                                 // the job is already stopping: the deployment never happened, so nothing will report
                                 setTaskState(eg, ex, ExecutionState.EXECUTION_CANCELED, null, true);
-                                checkCompletion(eg);
                             }
+                            checkCompletion(eg);
                         });
                     }
 
@@ -195,7 +347,7 @@ public class Scheduler {
         });
     }
 
-    /** A TaskManager reports a subtask's new state (after publishing it). */
+    /** A TaskManager reports a subtask's new state (after publishing it). Reports of other attempts are ignored. */
     public void updateTaskExecutionState(TaskExecutionStateUpdate u) {
         runOnMain(() -> {
             ExecutionGraph eg = jobs.get(u.getJobId());
@@ -208,10 +360,35 @@ public class Scheduler {
             }
             setTaskState(eg, ex, u.getState(), u.getFailureCause(), false);
             if (u.getState() == ExecutionState.EXECUTION_FAILED) {
-                failJob(eg, u.getFailureCause());
+                handleFailure(eg, u.getFailureCause());
             }
             checkCompletion(eg);
         });
+    }
+
+    /**
+     * The checkpoint coordinator fails the job's attempt (too many failed checkpoints); the restart
+     * strategy decides what follows. A request for another attempt than the running one, or for a
+     * job that is not RUNNING, is ignored.
+     *
+     * @return false when the job is unknown
+     */
+    public CompletableFuture<Boolean> failJob(String jobId, int attempt, String cause) {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        runOnMain(() -> {
+            ExecutionGraph eg = jobs.get(jobId);
+            if (eg == null) {
+                result.complete(false);
+                return;
+            }
+            if (attempt == eg.attempt && eg.status == JobStatus.RUNNING) {
+                handleFailure(eg, cause == null || cause.isBlank() ? "the checkpoint coordinator failed the job" : cause);
+            } else {
+                LOG.infof("job %s: ignoring FailJob for attempt %d (the job is %s in attempt %d)", jobId, attempt, eg.status, eg.attempt);
+            }
+            result.complete(true);
+        });
+        return result;
     }
 
     /** @return the status after the request, or empty when the job is unknown */
@@ -224,6 +401,7 @@ public class Scheduler {
                 return;
             }
             if (!LifecycleEvents.isTerminal(eg.status) && eg.status != JobStatus.CANCELLING) {
+                eg.generation++; // no pending restart, slot retry or deployment goes on
                 transition(eg, JobStatus.CANCELLING, null);
                 stopExecutions(eg);
                 checkCompletion(eg);
@@ -233,11 +411,21 @@ public class Scheduler {
         return result;
     }
 
-    private void failJob(ExecutionGraph eg, String cause) {
-        if (LifecycleEvents.isTerminal(eg.status) || eg.status == JobStatus.FAILING) {
+    /**
+     * A failure of the job's current attempt. Asks the restart strategy now (so the backoff runs
+     * from the failure), makes the job FAILING with the cause and cancels what still runs;
+     * {@link #checkCompletion} restarts or fails the job once every subtask is terminal. Ignored
+     * when the job is already FAILING (the first cause wins), CANCELLING or terminal.
+     */
+    private void handleFailure(ExecutionGraph eg, String cause) {
+        if (eg.status != JobStatus.RUNNING && !awaitingDeployment(eg)) {
             return;
         }
         eg.failureCause = cause == null ? "" : cause;
+        eg.restartStrategy.notifyFailure(eg.failureCause);
+        eg.restartPlanned = eg.restartStrategy.canRestart();
+        eg.restartNotBefore = System.currentTimeMillis() + eg.restartStrategy.getBackoffTime();
+        eg.generation++;
         transition(eg, JobStatus.FAILING, eg.failureCause);
         stopExecutions(eg);
         checkCompletion(eg);
@@ -252,7 +440,9 @@ public class Scheduler {
         Set<TaskManagerRegistry.Entry> hosts = new HashSet<>();
         for (ExecutionGraph.Execution ex : eg.executions) {
             if (ex.state == ExecutionState.EXECUTION_CREATED || ex.taskManager == null) {
-                setTaskState(eg, ex, ExecutionState.EXECUTION_CANCELED, null, true);
+                if (!LifecycleEvents.isTerminal(ex.state)) {
+                    setTaskState(eg, ex, ExecutionState.EXECUTION_CANCELED, null, true);
+                }
             } else if (!LifecycleEvents.isTerminal(ex.state)) {
                 hosts.add(ex.taskManager);
             }
@@ -274,17 +464,50 @@ public class Scheduler {
         }
     }
 
+    /** Once every subtask of the attempt is terminal: the job's next status. */
     private void checkCompletion(ExecutionGraph eg) {
-        if (LifecycleEvents.isTerminal(eg.status) || !eg.allTerminal()) {
+        if (LifecycleEvents.isTerminal(eg.status) || awaitingDeployment(eg) || !eg.allTerminal()) {
             return;
         }
-        JobStatus terminal = switch (eg.status) {
-            case FAILING -> JobStatus.FAILED;
-            case CANCELLING -> JobStatus.CANCELED;
-            default -> eg.allFinished() ? JobStatus.FINISHED : JobStatus.FAILED;
-        };
-        transition(eg, terminal, terminal == JobStatus.FAILED ? eg.failureCause : null);
+        switch (eg.status) {
+            case FAILING -> {
+                if (eg.restartPlanned) {
+                    restartAfterBackoff(eg);
+                } else {
+                    finish(eg, JobStatus.FAILED, eg.failureCause);
+                }
+            }
+            case CANCELLING -> finish(eg, JobStatus.CANCELED, null);
+            default -> {
+                if (eg.allFinished()) {
+                    finish(eg, JobStatus.FINISHED, null);
+                } else {
+                    handleFailure(eg, "subtasks of job " + eg.jobId() + " ended CANCELED although nobody cancelled them");
+                }
+            }
+        }
+    }
+
+    private void finish(ExecutionGraph eg, JobStatus terminal, String cause) {
+        eg.generation++;
+        transition(eg, terminal, cause);
         registry.release(eg.jobId());
+        eg.slots = null;
+    }
+
+    /** RESTARTING: releases the slots and starts the next attempt when the backoff has passed. */
+    private void restartAfterBackoff(ExecutionGraph eg) {
+        registry.release(eg.jobId());
+        eg.slots = null;
+        transition(eg, JobStatus.RESTARTING, null);
+        long delay = Math.max(0, eg.restartNotBefore - System.currentTimeMillis());
+        int generation = ++eg.generation;
+        LOG.infof("job %s restarts in %d ms (attempt %d failed: %s)", eg.jobId(), delay, eg.attempt, eg.failureCause);
+        mainThread.schedule(() -> guarded(() -> {
+            if (eg.generation == generation && eg.status == JobStatus.RESTARTING) {
+                startAttempt(eg);
+            }
+        }), delay, TimeUnit.MILLISECONDS);
     }
 
     private void taskManagerLost(TaskManagerRegistry.Entry tm) {
@@ -302,7 +525,7 @@ public class Scheduler {
                 }
             }
             if (affected) {
-                failJob(eg, "TaskManager " + tm.id + " (" + tm.rpcAddress + ") was lost while running subtasks of this job");
+                handleFailure(eg, "TaskManager " + tm.id + " (" + tm.rpcAddress + ") was lost while running subtasks of this job");
                 checkCompletion(eg);
             }
         }
@@ -311,7 +534,7 @@ public class Scheduler {
     private void transition(ExecutionGraph eg, JobStatus status, String cause) {
         JobStatus previous = eg.status;
         eg.status = status;
-        LOG.infof("job %s (%s) switched from %s to %s", eg.jobId(), eg.graph.getJobName(), previous, status);
+        LOG.infof("job %s (%s) switched from %s to %s (attempt %d)", eg.jobId(), eg.graph.getJobName(), previous, status, eg.attempt);
         publish(LifecycleEvents.jobStatus(eg.jobId(), REPORTER, previous, status, eg.attempt, cause));
     }
 
@@ -321,7 +544,7 @@ public class Scheduler {
         if (publish) {
             TaskStatusChanged.Builder t = TaskStatusChanged.newBuilder()
                     .setVertexId(ex.vertex.getVertexId()).setVertexName(ex.vertex.getName())
-                    .setSubtaskIndex(ex.subtask).setParallelism(ex.vertex.getParallelism()).setAttempt(eg.attempt)
+                    .setSubtaskIndex(ex.subtask).setParallelism(ex.vertex.getParallelism()).setAttempt(ex.attempt)
                     .setState(state).setTaskmanagerId(ex.taskManager == null ? "" : ex.taskManager.id)
                     .setFailureCause(cause == null ? "" : cause);
             publish(LifecycleEvents.taskStatus(eg.jobId(), REPORTER, t));
