@@ -49,11 +49,12 @@ final class JobRunner {
 
     static Outcome run(DispatcherClient client, Path jar, String entryClass, int parallelism, List<String> args,
             boolean detached, PrintStream out) {
-        return run(client, jar, entryClass, parallelism, args, Restore.NONE, detached, out);
+        return run(client, jar, entryClass, parallelism, args, Restore.NONE, java.util.Map.of(), detached, out);
     }
 
+    /** @param configuration the job's configuration keys ({@code -D}), over the program's own */
     static Outcome run(DispatcherClient client, Path jar, String entryClass, int parallelism, List<String> args,
-            Restore restore, boolean detached, PrintStream out) {
+            Restore restore, java.util.Map<String, String> configuration, boolean detached, PrintStream out) {
         Path file = requireJar(jar);
         Artifact artifact = client.upload(file);
         SubmitJobRequest.Builder request = SubmitJobRequest.newBuilder()
@@ -61,7 +62,8 @@ final class JobRunner {
                 .setParallelism(parallelism)
                 .addAllArgs(args)
                 .setSavepointPath(restore.savepointPath())
-                .setAllowNonRestoredState(restore.allowNonRestoredState());
+                .setAllowNonRestoredState(restore.allowNonRestoredState())
+                .putAllConfiguration(configuration);
         if (entryClass != null) {
             request.setEntryClass(entryClass);
         }

@@ -41,6 +41,11 @@ final class RunCommand implements Callable<Integer> {
             description = "With -s: skip the savepoint's state of operators the job no longer has, instead of refusing the job.")
     boolean allowNonRestoredState;
 
+    @Option(names = "-D", paramLabel = "<key=value>", mapFallbackValue = "",
+            description = "A configuration key of the job, Flink's keys (e.g. -Dexecution.checkpointing.interval=1s, "
+                    + "-Drestart-strategy.type=fixed-delay); repeatable; what the program sets itself takes precedence, as in Flink.")
+    java.util.Map<String, String> configuration = new java.util.LinkedHashMap<>();
+
     @Parameters(index = "0", paramLabel = "<jar>", description = "The job jar.")
     Path jar;
 
@@ -62,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
             cli.err.println("Warning: -n/--allowNonRestoredState has no effect without -s/--fromSavepoint.");
         }
         try (DispatcherClient client = cli.client()) {
-            return JobRunner.run(client, jar, entryClass, parallelism, args, restore, detached, cli.out).exitCode();
+            return JobRunner.run(client, jar, entryClass, parallelism, args, restore, configuration, detached, cli.out).exitCode();
         }
     }
 }
