@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.FeatureUpdate;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -179,6 +182,63 @@ class KafkaSinkIT {
             assertNothingOpen(topic);
         } finally {
             third.close();
+        }
+    }
+
+    /**
+     * With Kafka's transaction protocol V1 a commit keeps the producer epoch, so the writer must give
+     * a slot a fresh producer (a new epoch) after each commit: else a restore from a checkpoint whose
+     * transaction was committed would commit, under the same id and epoch, the slot's later
+     * transaction. A restore commits with V1 too.
+     */
+    @Test
+    void theSameHoldsWithTransactionProtocolV1() throws Exception {
+        setTransactionVersion((short) 1);
+        try {
+            for (int restoredCheckpoint : new int[] {1, 2}) {
+                String topic = "eo-v1-" + restoredCheckpoint;
+                kafka.createTopic(topic, 1);
+                KafkaSink<String> sink = exactlyOnce(topic, topic);
+                ExactlyOnceKafkaWriter<String> first = writer(sink, 0, 1, List.of());
+                write(first, values("a", 3));
+                List<Object> state1 = first.snapshotState(1);
+                assertThat(committables(state1)).singleElement().extracting(KafkaCommittable::transactionV2).isEqualTo(false);
+                first.notifyCheckpointComplete(1);
+                write(first, values("b", 2));
+                List<Object> state2 = first.snapshotState(2);
+                assertThat(committables(state2)).extracting(KafkaCommittable::transactionalId).containsExactly(topic + "-0-1");
+                write(first, values("c", 2)); // back on slot 0 (id topic-0-0), whose transaction a was committed
+                first.flush(false);
+                first.closeAbruptly();
+                assertThat(readCommitted(topic)).isEqualTo(values("a", 3));
+
+                ExactlyOnceKafkaWriter<String> second = writer(sink, 0, 1, restoredCheckpoint == 1 ? state1 : state2);
+                try {
+                    assertThat(readCommitted(topic)).as("restored from checkpoint %s", restoredCheckpoint)
+                            .isEqualTo(restoredCheckpoint == 1 ? values("a", 3) : concat(values("a", 3), values("b", 2)));
+                    assertNothingOpen(topic);
+                } finally {
+                    second.close();
+                }
+            }
+        } finally {
+            setTransactionVersion((short) 2);
+        }
+    }
+
+    private static void setTransactionVersion(short version) throws Exception {
+        kafka.admin().updateFeatures(Map.of("transaction.version", new FeatureUpdate(version,
+                version < 2 ? FeatureUpdate.UpgradeType.SAFE_DOWNGRADE : FeatureUpdate.UpgradeType.UPGRADE)), new UpdateFeaturesOptions()).all().get();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            FinalizedVersionRange range = kafka.admin().describeFeatures().featureMetadata().get().finalizedFeatures().get("transaction.version");
+            if (range != null && range.maxVersionLevel() == version) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("transaction.version did not become " + version + ": " + range);
+            }
+            Thread.sleep(100);
         }
     }
 
