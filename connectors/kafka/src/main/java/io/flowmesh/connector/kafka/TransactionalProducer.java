@@ -3,12 +3,13 @@ package io.flowmesh.connector.kafka;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * A transactional Kafka producer that can tell the producer id and epoch of its transaction, and
@@ -81,6 +82,20 @@ final class TransactionalProducer extends KafkaProducer<byte[], byte[]> {
         }
     }
 
+    /** The version of the kafka-clients jar this class runs with, from its {@code kafka/kafka-version.properties}. */
+    static String clientVersion() {
+        try (InputStream in = KafkaProducer.class.getResourceAsStream("/kafka/kafka-version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     /** The reflective handles, looked up once; a lookup failure is remembered and thrown at every use. */
     private static final class Internals {
         private static final String TM = "org.apache.kafka.clients.producer.internals.TransactionManager";
@@ -114,7 +129,7 @@ final class TransactionalProducer extends KafkaProducer<byte[], byte[]> {
                         instance = new Internals();
                     } catch (ReflectiveOperationException | RuntimeException e) {
                         failure = new IllegalStateException("KafkaSink EXACTLY_ONCE needs internals of kafka-clients that this version ("
-                                + AppInfoParser.getVersion() + ") does not have as expected: " + e
+                                + clientVersion() + ") does not have as expected: " + e
                                 + ". It resumes pre-committed transactions through " + TM
                                 + " by reflection, as checked with kafka-clients 4.0.1 and 4.4.0.", e);
                     }
@@ -177,7 +192,7 @@ final class TransactionalProducer extends KafkaProducer<byte[], byte[]> {
             try {
                 return f.get(target);
             } catch (IllegalAccessException e) {
-                throw new IllegalStateException("cannot read " + f + " of kafka-clients " + AppInfoParser.getVersion(), e);
+                throw new IllegalStateException("cannot read " + f + " of kafka-clients " + clientVersion(), e);
             }
         }
 
@@ -185,7 +200,7 @@ final class TransactionalProducer extends KafkaProducer<byte[], byte[]> {
             try {
                 f.set(target, value);
             } catch (IllegalAccessException e) {
-                throw new IllegalStateException("cannot write " + f + " of kafka-clients " + AppInfoParser.getVersion(), e);
+                throw new IllegalStateException("cannot write " + f + " of kafka-clients " + clientVersion(), e);
             }
         }
 
@@ -193,7 +208,7 @@ final class TransactionalProducer extends KafkaProducer<byte[], byte[]> {
             try {
                 return producerIdAndEpochConstructor.newInstance(id, e);
             } catch (ReflectiveOperationException ex) {
-                throw new IllegalStateException("cannot create " + producerIdAndEpochConstructor + " of kafka-clients " + AppInfoParser.getVersion(), ex);
+                throw new IllegalStateException("cannot create " + producerIdAndEpochConstructor + " of kafka-clients " + clientVersion(), ex);
             }
         }
 
@@ -209,9 +224,9 @@ final class TransactionalProducer extends KafkaProducer<byte[], byte[]> {
                 if (e.getCause() instanceof RuntimeException re) {
                     throw re;
                 }
-                throw new IllegalStateException("kafka-clients " + AppInfoParser.getVersion() + ": " + m + " failed", e.getCause());
+                throw new IllegalStateException("kafka-clients " + clientVersion() + ": " + m + " failed", e.getCause());
             } catch (IllegalAccessException e) {
-                throw new IllegalStateException("cannot call " + m + " of kafka-clients " + AppInfoParser.getVersion(), e);
+                throw new IllegalStateException("cannot call " + m + " of kafka-clients " + clientVersion(), e);
             }
         }
     }

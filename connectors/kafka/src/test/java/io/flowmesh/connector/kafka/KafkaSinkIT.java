@@ -116,10 +116,37 @@ class KafkaSinkIT {
         return ends;
     }
 
-    private static void assertNothingOpen(String topic) throws Exception {
+    /**
+     * Waits until partition 0 has no open transaction (last stable offset = high watermark; the
+     * coordinator writes the commit and abort markers after it answered the producer), then returns
+     * what a read_committed consumer sees.
+     */
+    private static List<String> settled(String topic) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         Map<IsolationLevel, Long> ends = ends(topic);
-        assertThat(ends.get(IsolationLevel.READ_COMMITTED)).as("last stable offset = high watermark: no open transaction in %s", topic)
-                .isEqualTo(ends.get(IsolationLevel.READ_UNCOMMITTED));
+        while (!ends.get(IsolationLevel.READ_COMMITTED).equals(ends.get(IsolationLevel.READ_UNCOMMITTED))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("a transaction in " + topic + " stays open: last stable offset and high watermark " + ends);
+            }
+            Thread.sleep(50);
+            ends = ends(topic);
+        }
+        return readCommitted(topic);
+    }
+
+    /**
+     * Waits until a read_committed consumer sees exactly {@code expected} while other transactions
+     * may still be open (the commit markers are written after the commit returned), and fails if it
+     * does not within 20 s.
+     */
+    private static void assertVisibleEventually(String topic, List<String> expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        List<String> seen = readCommitted(topic);
+        while (!seen.equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            seen = readCommitted(topic);
+        }
+        assertThat(seen).isEqualTo(expected);
     }
 
     private static List<KafkaCommittable> committables(List<Object> state) {
@@ -150,7 +177,7 @@ class KafkaSinkIT {
         assertThat(readCommitted(topic)).as("nothing is visible before checkpoint 1 completes").isEmpty();
 
         first.notifyCheckpointComplete(1);
-        assertThat(readCommitted(topic)).isEqualTo(a);
+        assertVisibleEventually(topic, a);
 
         first.flush(false);
         List<Object> state2 = first.snapshotState(2);
@@ -166,11 +193,10 @@ class KafkaSinkIT {
         // offsets: a 0-4, b 5-7 (sent before a's commit), a's commit marker 8, c 9-10: the open transactions hold the
         // last stable offset at b's start
         assertThat(ends(topic)).isEqualTo(Map.of(IsolationLevel.READ_COMMITTED, 5L, IsolationLevel.READ_UNCOMMITTED, 11L));
-        System.out.println("KafkaSinkIT: transaction protocol V2: " + committables(state2).get(0).transactionV2());
+        assertThat(committables(state2).get(0).transactionV2()).as("the local broker runs transactions V2").isTrue();
 
         ExactlyOnceKafkaWriter<String> second = writer(sink, 0, 1, state2);
-        assertThat(readCommitted(topic)).as("checkpoint 2's transaction is committed by the restore, c's is aborted").isEqualTo(concat(a, b));
-        assertNothingOpen(topic);
+        assertThat(settled(topic)).as("checkpoint 2's transaction is committed by the restore, c's is aborted").isEqualTo(concat(a, b));
 
         // a second failure, restored from the same checkpoint: committing again is harmless
         second.closeAbruptly();
@@ -178,8 +204,7 @@ class KafkaSinkIT {
         try {
             write(third, d);
             third.flush(true);
-            assertThat(readCommitted(topic)).isEqualTo(concat(a, b, d));
-            assertNothingOpen(topic);
+            assertThat(settled(topic)).isEqualTo(concat(a, b, d));
         } finally {
             third.close();
         }
@@ -210,13 +235,12 @@ class KafkaSinkIT {
                 write(first, values("c", 2)); // back on slot 0 (id topic-0-0), whose transaction a was committed
                 first.flush(false);
                 first.closeAbruptly();
-                assertThat(readCommitted(topic)).isEqualTo(values("a", 3));
+                assertVisibleEventually(topic, values("a", 3));
 
                 ExactlyOnceKafkaWriter<String> second = writer(sink, 0, 1, restoredCheckpoint == 1 ? state1 : state2);
                 try {
-                    assertThat(readCommitted(topic)).as("restored from checkpoint %s", restoredCheckpoint)
+                    assertThat(settled(topic)).as("restored from checkpoint %s", restoredCheckpoint)
                             .isEqualTo(restoredCheckpoint == 1 ? values("a", 3) : concat(values("a", 3), values("b", 2)));
-                    assertNothingOpen(topic);
                 } finally {
                     second.close();
                 }
@@ -258,8 +282,7 @@ class KafkaSinkIT {
         first.closeAbruptly();
         ExactlyOnceKafkaWriter<String> second = writer(sink, 0, 1, state1);
         try {
-            assertThat(readCommitted(topic)).isEqualTo(values("a", 4));
-            assertNothingOpen(topic);
+            assertThat(settled(topic)).isEqualTo(values("a", 4));
         } finally {
             second.close();
         }
@@ -289,8 +312,7 @@ class KafkaSinkIT {
         assertThat(committables(union)).extracting(KafkaCommittable::subtask).containsExactly(0, 1, 2);
         ExactlyOnceKafkaWriter<String> only = writer(sink, 0, 1, union);
         try {
-            assertThat(readCommitted(topic)).containsExactlyInAnyOrderElementsOf(expected);
-            assertNothingOpen(topic);
+            assertThat(settled(topic)).containsExactlyInAnyOrderElementsOf(expected);
         } finally {
             only.close();
         }
@@ -307,8 +329,7 @@ class KafkaSinkIT {
             w.snapshotState(1); // its completion never comes: the job ends first
             write(w, values("b", 2));
             w.flush(true);
-            assertThat(readCommitted(topic)).isEqualTo(concat(values("a", 3), values("b", 2)));
-            assertNothingOpen(topic);
+            assertThat(settled(topic)).isEqualTo(concat(values("a", 3), values("b", 2)));
             assertThatThrownBy(() -> w.write("late")).hasMessageContaining("after the end of the input");
         } finally {
             w.close();
@@ -317,8 +338,7 @@ class KafkaSinkIT {
         write(cancelled, values("x", 3));
         cancelled.flush(false);
         cancelled.close();
-        assertThat(readCommitted(topic)).isEqualTo(concat(values("a", 3), values("b", 2)));
-        assertNothingOpen(topic);
+        assertThat(settled(topic)).isEqualTo(concat(values("a", 3), values("b", 2)));
     }
 
     @Test
