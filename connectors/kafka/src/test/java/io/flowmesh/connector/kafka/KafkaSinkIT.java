@@ -342,6 +342,25 @@ class KafkaSinkIT {
     }
 
     @Test
+    void anEmptyLastTransactionEndsCleanlyAtTheEndOfTheInput() throws Exception {
+        String topic = "eo-end-empty";
+        kafka.createTopic(topic, 1);
+        ExactlyOnceKafkaWriter<String> w = writer(exactlyOnce(topic, topic), 0, 1, List.of());
+        try {
+            write(w, values("a", 3));
+            w.flush(false);
+            assertThat(committables(w.snapshotState(1))).hasSize(1);
+            assertThat(committables(w.snapshotState(2))).as("no records since barrier 1: nothing new to pre-commit").hasSize(1);
+            w.flush(true);
+            assertThat(settled(topic)).isEqualTo(values("a", 3));
+            assertThat(w.snapshotState(3)).containsExactly(new KafkaWriterState(topic, 0, 1, KafkaSink.DEFAULT_TRANSACTIONAL_ID_POOL_SIZE));
+        } finally {
+            w.close();
+        }
+        assertThat(settled(topic)).isEqualTo(values("a", 3));
+    }
+
+    @Test
     void aTransactionTimeoutAboveTheBrokersMaximumFailsClearly() throws Exception {
         String topic = "eo-timeout";
         kafka.createTopic(topic, 1);
