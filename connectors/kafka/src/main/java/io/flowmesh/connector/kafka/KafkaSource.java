@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -28,8 +29,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * partition stops before the offset the given initializer names when the reader opens (for
  * {@link OffsetsInitializer#latest()}: the end of the log then), so records produced later are not
  * read; a subtask finishes when all its partitions did (at once if it owns none, or they are empty).
- * Unbounded, the source reads forever. Offsets are never committed yet: exactly-once reading with
- * offsets in checkpoints comes with checkpoints ({@link KafkaSourceReader#currentOffsets()}).
+ * Unbounded, the source reads forever. Offsets are never committed to Kafka.
+ *
+ * <p><b>Checkpoints.</b> The offsets are the source's state: each reader snapshots one
+ * {@link KafkaPartitionSplit} per partition it owns (next offset, and the stopping offset fixed at
+ * the first start in bounded mode); {@link #restoreReader} resumes every partition exactly there, at
+ * the same or another parallelism, so each record is emitted once across a failure (with
+ * exactly-once downstream).
  *
  * <p><b>Consumer.</b> Defaults: {@code isolation.level=read_committed} (only committed transactional
  * records), {@code enable.auto.commit=false}, {@code auto.offset.reset=earliest} (for an offset no
@@ -91,7 +97,40 @@ public final class KafkaSource<T> implements Source<T> {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(context), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         return new KafkaSourceReader<>(consumer, topics, context.subtaskIndex(), context.parallelism(), startingOffsets, stoppingOffsets,
-                deserializer);
+                deserializer, Map.of());
+    }
+
+    /**
+     * Creates and opens a reader that resumes from a checkpoint. The subtask takes its partitions as
+     * a fresh start does ({@link KafkaPartitionAssigner} with the current subtask index and
+     * parallelism, whatever the previous parallelism was); a partition with a
+     * {@link KafkaPartitionSplit} in {@code restoredState} resumes at its next offset and, bounded,
+     * keeps its stopping offset; one without (a partition added since, or a topic added to the
+     * source) starts from the starting offsets and, bounded, stops at the stopping offsets resolved
+     * now. Splits of partitions this subtask does not own, or of topics the source no longer reads,
+     * are ignored.
+     *
+     * @throws IllegalArgumentException if the state holds something other than splits, or two
+     *     splits of one partition
+     */
+    @Override
+    public KafkaSourceReader<T> restoreReader(RuntimeContext context, List<Object> restoredState) {
+        Map<TopicPartition, KafkaPartitionSplit> splits = new HashMap<>();
+        for (Object entry : restoredState) {
+            if (!(entry instanceof KafkaPartitionSplit split)) {
+                throw new IllegalArgumentException("KafkaSource for topics " + topics + ": restored state holds "
+                        + (entry == null ? "null" : "a " + entry.getClass().getName()) + ", not a KafkaPartitionSplit; was it written by another source?");
+            }
+            KafkaPartitionSplit previous = splits.put(split.topicPartition(), split);
+            if (previous != null) {
+                throw new IllegalArgumentException("KafkaSource for topics " + topics + ": restored state holds two positions for partition "
+                        + split.topicPartition() + ": " + previous + " and " + split);
+            }
+        }
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(context), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        return new KafkaSourceReader<>(consumer, topics, context.subtaskIndex(), context.parallelism(), startingOffsets, stoppingOffsets,
+                deserializer, splits);
     }
 
     /** The consumer's configuration for the given subtask: the defaults of the class comment, then the builder's properties. */

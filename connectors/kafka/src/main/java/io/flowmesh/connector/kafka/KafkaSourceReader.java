@@ -42,8 +42,11 @@ import org.apache.kafka.common.errors.TimeoutException;
  * Unbounded, a reader that owns no partition returns {@link InputStatus#NOTHING_AVAILABLE} forever.
  *
  * <p>{@link #currentOffsets()} is the next offset to read per owned partition: everything below it
- * has been emitted (or skipped: transaction markers, aborted records). Checkpoints snapshot it
- * between two {@code pollNext} calls and restore it with {@link OffsetsInitializer#offsets(Map)}.
+ * has been emitted (or skipped: transaction markers, aborted records). {@link #snapshotState}, called
+ * between two {@code pollNext} calls, returns it as one {@link KafkaPartitionSplit} per owned
+ * partition, with the partition's stopping offset in bounded mode; {@link KafkaSource#restoreReader}
+ * gives a new reader the splits of the partitions it owns, so it resumes where the snapshot was
+ * taken and stops at the same end.
  */
 public final class KafkaSourceReader<T> implements SourceReader<T> {
     static final int POLL_TIMEOUT_MILLIS = 20;
@@ -76,9 +79,12 @@ public final class KafkaSourceReader<T> implements SourceReader<T> {
      * fails).
      *
      * @param stopping where bounded reading stops; {@code null} for an unbounded reader
+     * @param restored positions from a checkpoint, by partition (empty for a fresh start): an owned
+     *     partition found here resumes at its next offset, and in bounded mode stops at its stopping
+     *     offset if it has one; the other owned partitions start as on a fresh start
      */
     KafkaSourceReader(Consumer<byte[], byte[]> consumer, List<String> topics, int subtask, int parallelism, OffsetsInitializer starting,
-            OffsetsInitializer stopping, KafkaRecordDeserializer<T> deserializer) {
+            OffsetsInitializer stopping, KafkaRecordDeserializer<T> deserializer, Map<TopicPartition, KafkaPartitionSplit> restored) {
         this.consumer = consumer;
         this.deserializer = deserializer;
         this.bounded = stopping != null;
@@ -93,15 +99,20 @@ public final class KafkaSourceReader<T> implements SourceReader<T> {
             }
             owned.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
             consumer.assign(owned);
-            Map<TopicPartition, Long> start = starting.resolve(consumer, owned);
-            Map<TopicPartition, Long> stop = bounded ? stopping.resolve(consumer, owned) : Map.of();
+            List<TopicPartition> fresh = owned.stream().filter(tp -> !restored.containsKey(tp)).toList();
+            Map<TopicPartition, Long> start = starting.resolve(consumer, fresh);
+            List<TopicPartition> unknownStop = bounded
+                    ? owned.stream().filter(tp -> !restored.containsKey(tp) || !restored.get(tp).isBounded()).toList()
+                    : List.of();
+            Map<TopicPartition, Long> stop = bounded ? stopping.resolve(consumer, unknownStop) : Map.of();
             List<TopicPartition> finished = new ArrayList<>();
             for (TopicPartition tp : owned) {
-                long offset = start.get(tp);
+                KafkaPartitionSplit split = restored.get(tp);
+                long offset = split != null ? split.nextOffset() : start.get(tp);
                 consumer.seek(tp, offset);
                 offsets.put(tp, offset);
                 if (bounded) {
-                    long end = stop.get(tp);
+                    long end = split != null && split.isBounded() ? split.stoppingOffset() : stop.get(tp);
                     stoppingOffsets.put(tp, end);
                     if (offset >= end) {
                         finished.add(tp);
@@ -246,6 +257,20 @@ public final class KafkaSourceReader<T> implements SourceReader<T> {
             offsets.put(tp, Math.max(offsets.get(tp), stoppingOffsets.get(tp)));
             consumer.pause(List.of(tp));
         }
+    }
+
+    /**
+     * One {@link KafkaPartitionSplit} per owned partition, ordered by topic and partition: its next
+     * offset and, in bounded mode, its stopping offset. Called between two {@link #pollNext} calls.
+     */
+    @Override
+    public List<Object> snapshotState(long checkpointId) {
+        List<Object> splits = new ArrayList<>(offsets.size());
+        offsets.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition)))
+                .forEach(e -> splits.add(new KafkaPartitionSplit(e.getKey().topic(), e.getKey().partition(), e.getValue(),
+                        bounded ? stoppingOffsets.get(e.getKey()) : KafkaPartitionSplit.NO_STOPPING_OFFSET)));
+        return splits;
     }
 
     /** The next offset to read per partition this reader owns (a copy); see the class comment. */

@@ -1,0 +1,23 @@
+package io.flowmesh.connector.kafka;
+
+import java.io.Serializable;
+
+/**
+ * Which transactional ids an exactly-once {@link KafkaSink} writer may have used: one entry in every
+ * snapshot of every writer, so that a restore, at any parallelism, knows the finite set of ids whose
+ * lingering transactions it must abort: {@code <transactionalIdPrefix>-<subtask>-<slot>} for
+ * {@code slot < poolSize}.
+ *
+ * @param parallelism the writer's parallelism when it took the snapshot
+ * @param poolSize the number of transactional ids per subtask ({@link KafkaSink.Builder#setTransactionalIdPoolSize})
+ */
+public record KafkaWriterState(String transactionalIdPrefix, int subtask, int parallelism, int poolSize) implements Serializable {
+
+    public KafkaWriterState {
+        if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank() || subtask < 0 || parallelism < 1 || subtask >= parallelism
+                || poolSize < 1) {
+            throw new IllegalArgumentException("invalid KafkaWriterState: prefix " + transactionalIdPrefix + ", subtask " + subtask
+                    + " of " + parallelism + ", pool size " + poolSize);
+        }
+    }
+}
