@@ -22,11 +22,13 @@ final class TestCluster implements AutoCloseable {
     final Path home;
     final Path runDir;
     final LocalClusterState state;
+    final LocalClusterOptions options;
     private final Thread shutdownHook;
 
-    private TestCluster(Path home, Path runDir, LocalClusterState state) {
+    private TestCluster(Path home, Path runDir, LocalClusterOptions options, LocalClusterState state) {
         this.home = home;
         this.runDir = runDir;
+        this.options = options;
         this.state = state;
         this.shutdownHook = LocalCluster.stopOnExit(state);
     }
@@ -45,7 +47,27 @@ final class TestCluster implements AutoCloseable {
                 .withDispatcherPort(base + 3).withJobManagerPort(base + 4).withCoordinatorPort(base + 5)
                 .withTaskManagerPortBase(base + 6).withDataPortBase(base + 9)
                 .withTaskManagers(2).withSlotsPerTaskManager(2);
-        return new TestCluster(home, runDir, LocalCluster.up(options, System.out));
+        return new TestCluster(home, runDir, options, LocalCluster.up(options, System.out));
+    }
+
+    /** The PID of the process of {@code role} now (a restarted one has a new PID). */
+    long pid(String role) {
+        return LocalCluster.status(runDir).flatMap(s -> s.process(role)).orElseThrow().pid();
+    }
+
+    /** kill -9 of the process of {@code role}; returns once it is gone. */
+    void kill9(String role) throws Exception {
+        long pid = pid(role);
+        Process kill = new ProcessBuilder("kill", "-9", Long.toString(pid)).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -9 " + pid + " failed");
+        }
+        ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+    }
+
+    /** Starts the service of {@code role} again, as `local up` started it. */
+    void restart(String role) throws Exception {
+        LocalCluster.restartService(options, role, System.out);
     }
 
     String dispatcher() {
@@ -63,6 +85,8 @@ final class TestCluster implements AutoCloseable {
     /** Stops every process of the cluster; throws if one is still alive afterwards. */
     @Override
     public void close() throws Exception {
+        List<ManagedProcess> all = new java.util.ArrayList<>(state.processes());
+        LocalCluster.status(runDir).ifPresent(s -> all.addAll(s.processes())); // restarted ones have new PIDs
         LocalCluster.down(runDir, System.out);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -70,7 +94,7 @@ final class TestCluster implements AutoCloseable {
             // the JVM is already shutting down
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        for (ManagedProcess p : state.processes()) {
+        for (ManagedProcess p : all) {
             while (ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false)) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("process " + p.role() + " (pid " + p.pid() + ") survived `local down`");

@@ -39,6 +39,33 @@ final class Topics {
         return out;
     }
 
+    /**
+     * Reads the topic from its beginning until {@code map} returns non-null for a record, or the
+     * timeout passes; returns the non-null results seen (empty on time-out).
+     */
+    static <T> List<T> readUntil(String bootstrap, String topic, Duration timeout, Function<ConsumerRecord<byte[], byte[]>, T> map) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<T> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (out.isEmpty() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    T t = map.apply(r);
+                    if (t != null) {
+                        out.add(t);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     static String text(byte[] b) {
         return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
