@@ -81,6 +81,9 @@ import picocli.CommandLine.ParentCommand;
                 "  ./flowmesh bench W2 --n 20000000",
                 "  ./flowmesh bench W1 --n 100000000 --taskmanagers 1 --slots 2 --runs 3",
                 "  ./flowmesh bench W3 --taskmanagers 2 --slots 1",
+                "  ./flowmesh bench W2 --n 20000000 --checkpoint-ms 1000",
+                "  ./flowmesh bench W4 --n 20000000",
+                "  ./flowmesh bench W5 --n 20000000",
                 "  ./flowmesh bench latency --rate 200000 --seconds 60"})
 final class BenchCommand implements Callable<Integer> {
 
@@ -92,11 +95,11 @@ final class BenchCommand implements Callable<Integer> {
     @ParentCommand
     FlowmeshCli cli;
 
-    @Parameters(index = "0", paramLabel = "<workload>", description = "W1, W2, W3 or latency.")
+    @Parameters(index = "0", paramLabel = "<workload>", description = "W1, W2, W3, W4, W5 or latency.")
     String workloadName;
 
     @Option(names = "--n", paramLabel = "<records>",
-            description = "Input records N. Default: BENCHMARKS.md's (W1 500000000, W2 100000000, W3 200000000).")
+            description = "Input records N. Default: BENCHMARKS.md's (W1 500000000, W2 100000000, W3 200000000, W4 and W5 20000000).")
     Long records;
 
     @Option(names = {"-p", "--parallelism"}, paramLabel = "<n>", defaultValue = "2", description = "Parallelism of the job.")
@@ -125,7 +128,8 @@ final class BenchCommand implements Callable<Integer> {
     long warmupSeconds;
 
     @Option(names = "--checkpoint-ms", paramLabel = "<ms>", defaultValue = "0",
-            description = "Exactly-once checkpoints every <ms> milliseconds (execution.checkpointing.interval); 0: none.")
+            description = "Exactly-once checkpoints every <ms> milliseconds (execution.checkpointing.interval); 0: none "
+                    + "(W4 and W5: 1000).")
     long checkpointMillis;
 
     @Option(names = "--jar", paramLabel = "<jar>", description = "The benchmark job jar. Default: <flowmesh home>/" + BENCH_JAR + ".")
@@ -155,21 +159,22 @@ final class BenchCommand implements Callable<Integer> {
                 .filter(s -> s.deadProcesses().isEmpty() && s.process("dispatcher").isPresent());
         LocalClusterState cluster;
         Thread stopHook = null;
+        LocalClusterOptions options = LocalClusterOptions.defaults(cli.env.home()).withTaskManagers(taskManagers).withSlotsPerTaskManager(slots);
         if (running.isPresent()) {
             cluster = running.get();
             progress.println("Using the local cluster running in " + runDir + ".");
         } else {
             progress.println("Starting a local cluster of " + taskManagers + " TaskManager(s) x " + slots + " slot(s) for the benchmark ...");
             try {
-                cluster = LocalCluster.up(LocalClusterOptions.defaults(cli.env.home())
-                        .withTaskManagers(taskManagers).withSlotsPerTaskManager(slots), progress);
+                cluster = LocalCluster.up(options, progress);
             } catch (LocalClusterException e) {
                 throw new CliException("could not start the local cluster: " + e.getMessage());
             }
             stopHook = LocalCluster.stopOnExit(cluster);
         }
         try {
-            return benchmark(workload, benchJar, cluster, progress);
+            return workload.isKafkaToKafka() ? kafkaBenchmark(workload, benchJar, cluster, options, progress)
+                    : benchmark(workload, benchJar, cluster, progress);
         } finally {
             if (stopHook != null) {
                 progress.println("Stopping the local cluster the benchmark started ...");
@@ -272,6 +277,49 @@ final class BenchCommand implements Callable<Integer> {
         }
         Correctness shown = Correctness.of(workload, median.summaries(), expected);
         cli.out.println(BenchmarkReport.throughput(workload, engine, n, median.seconds(), shown, ok, parallelism, extras));
+        return ok ? 0 : 2;
+    }
+
+    /**
+     * W4/W5 ({@link KafkaBenchmark}). A cluster that was running already is assumed to have been
+     * started with the default options (W5 starts the killed TaskManager again with them).
+     */
+    private int kafkaBenchmark(Workload workload, Path benchJar, LocalClusterState cluster, LocalClusterOptions options, PrintStream progress) {
+        long n = records != null ? records : workload.defaultRecords();
+        long interval = checkpointMillis > 0 ? checkpointMillis : 1000;
+        Map<String, Object> extras = new LinkedHashMap<>();
+        extras.put(BenchmarkReport.CHECKPOINT_MS, interval);
+        ClusterOverview overview = overview(cluster.dispatcherAddress());
+        extras.put("taskmanagers", overview.getTaskmanagersCount());
+        if (overview.getSlotsAvailable() < parallelism) {
+            throw new CliException("the cluster has " + overview.getSlotsAvailable() + " free slot(s); the benchmark needs " + parallelism);
+        }
+        List<KafkaBenchmark.Result> done = new ArrayList<>();
+        try (DispatcherClient client = new DispatcherClient(cluster.dispatcherAddress())) {
+            Artifact artifact = client.upload(benchJar);
+            KafkaBenchmark bench = new KafkaBenchmark(client, cluster, options.withRunDir(cluster.runDir()), progress);
+            for (int r = 1; r <= runs; r++) {
+                progress.printf("Run %d/%d: %s, %d records, parallelism %d, checkpoints every %d ms ...%n", r, runs, workload.label(), n,
+                        parallelism, interval);
+                KafkaBenchmark.Result result = bench.run(workload, n, artifact, parallelism, interval);
+                progress.printf("Run %d/%d: job %s finished in %.3f s%n", r, runs, result.jobId(), result.seconds());
+                if (!result.correctness().ok()) {
+                    progress.println("Check failed in job " + result.jobId() + ": " + String.join("; ", result.correctness().mismatches()));
+                }
+                done.add(result);
+            }
+        }
+        boolean ok = done.stream().allMatch(r -> r.correctness().ok());
+        List<KafkaBenchmark.Result> bySeconds = new ArrayList<>(done);
+        bySeconds.sort(Comparator.comparingDouble(KafkaBenchmark.Result::seconds));
+        KafkaBenchmark.Result median = bySeconds.get((bySeconds.size() - 1) / 2);
+        extras.putAll(median.timings());
+        if (runs > 1) {
+            extras.put("runs", runs);
+            extras.put("seconds_all", done.stream().mapToDouble(KafkaBenchmark.Result::seconds).toArray());
+        }
+        cli.out.println(BenchmarkReport.throughput(workload, "flowmesh-" + version(), n, median.seconds(), median.correctness(), ok, parallelism,
+                extras));
         return ok ? 0 : 2;
     }
 

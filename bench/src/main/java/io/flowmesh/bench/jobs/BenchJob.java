@@ -12,7 +12,12 @@ import io.flowmesh.api.tuple.Tuple2;
 import io.flowmesh.api.windowing.assigners.TumblingEventTimeWindows;
 import io.flowmesh.api.windowing.functions.ProcessWindowFunction;
 import io.flowmesh.api.windowing.windows.TimeWindow;
+import io.flowmesh.bench.results.Ascii;
 import io.flowmesh.bench.results.Generator;
+import io.flowmesh.connector.kafka.DeliveryGuarantee;
+import io.flowmesh.connector.kafka.KafkaSink;
+import io.flowmesh.connector.kafka.KafkaSource;
+import io.flowmesh.connector.kafka.OffsetsInitializer;
 import io.flowmesh.bench.results.Workload;
 import java.time.Duration;
 
@@ -59,11 +64,11 @@ public final class BenchJob {
                     case "--seconds" -> seconds = Long.parseLong(v);
                     case "--warmup-seconds" -> warmupSeconds = Long.parseLong(v);
                     default -> throw new IllegalArgumentException("unknown argument " + name
-                            + " (expected --workload W1|W2|W3|latency, --n N, --run-id ID, --rate R, --seconds S, --warmup-seconds W)");
+                            + " (expected --workload W1|W2|W3|W4|W5|latency, --n N, --run-id ID, --rate R, --seconds S, --warmup-seconds W)");
                 }
             }
             if (workload == null) {
-                throw new IllegalArgumentException("--workload is required (W1, W2, W3 or latency)");
+                throw new IllegalArgumentException("--workload is required (W1, W2, W3, W4, W5 or latency)");
             }
             if (runId == null || runId.isBlank()) {
                 throw new IllegalArgumentException("--run-id is required");
@@ -97,7 +102,59 @@ public final class BenchJob {
             case W1 -> w1(env, o.records(), new BenchSinks.W1Sink(o.runId(), publisher));
             case W2 -> w2(env, o.records(), new BenchSinks.W2Sink(o.runId(), publisher));
             case W3 -> w3(env, o.records(), new BenchSinks.W3Sink(o.runId(), publisher));
+            case W4, W5 -> kafkaCount(env, IN_TOPIC, OUT_TOPIC, "flowmesh-bench-" + o.runId());
             case LATENCY -> latency(env, o.records(), o.rate(), new BenchSinks.LatencySink(o.runId(), publisher, o.warmupSeconds() * 1_000_000L));
+        }
+    }
+
+    /** W4/W5's input topic (4 partitions, N records preloaded by {@code flowmesh bench}). */
+    public static final String IN_TOPIC = "in";
+    /** W4/W5's output topic, recreated before every run. */
+    public static final String OUT_TOPIC = "out";
+
+    /**
+     * W4/W5: Kafka {@code in} (earliest, bounded at the end offsets seen at start; key and value
+     * ASCII decimal) {@code → keyBy(key) →} running count per key in a value state {@code →} Kafka
+     * {@code out} exactly once (transactions): key = key, value = count. Checkpointing comes from
+     * the submission's configuration ({@code --checkpoint-ms}).
+     */
+    static void kafkaCount(StreamExecutionEnvironment env, String in, String out, String transactionalIdPrefix) {
+        KafkaSource<Tuple2<Long, Long>> source = KafkaSource.<Tuple2<Long, Long>>builder()
+                .setTopics(in)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setBounded(OffsetsInitializer.latest())
+                .setDeserializer((key, value, topic, partition, offset, timestamp) -> Tuple2.of(Ascii.parseLong(key), Ascii.parseLong(value)))
+                .build();
+        KafkaSink<Tuple2<Long, Long>> sink = KafkaSink.<Tuple2<Long, Long>>builder()
+                .setTopic(out)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .setKeySerializer(t -> Ascii.bytes(t.f0))
+                .setValueSerializer(t -> Ascii.bytes(t.f1))
+                .build();
+        env.fromSource(source, "Kafka: " + in).uid("w4-source")
+                .keyBy(t -> t.f0)
+                .process(new RunningCount()).name("running count per key").uid("w4-count")
+                .sinkTo(sink).name("Kafka: " + out).uid("w4-sink");
+    }
+
+    /** The running count of each key, emitted with every record. */
+    static final class RunningCount extends KeyedProcessFunction<Long, Tuple2<Long, Long>, Tuple2<Long, Long>> {
+        private static final long serialVersionUID = 1L;
+        private transient ValueState<Long> count;
+
+        @Override
+        public void open(RuntimeContext context) throws Exception {
+            super.open(context);
+            count = context.getState(new ValueStateDescriptor<>("count", Long.class));
+        }
+
+        @Override
+        public void processElement(Tuple2<Long, Long> record, Context ctx, Collector<Tuple2<Long, Long>> out) throws Exception {
+            Long c = count.value();
+            long next = c == null ? 1 : c + 1;
+            count.update(next);
+            out.collect(Tuple2.of(record.f0, next));
         }
     }
 

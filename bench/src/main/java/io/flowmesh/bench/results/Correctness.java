@@ -76,6 +76,7 @@ public record Correctness(Map<String, Long> actual, Map<String, Long> expected) 
                 actual.put("final_sum", sum(summaries, "final_sum"));
                 actual.put("keys", sum(summaries, "keys"));
             }
+            case W4, W5 -> throw new IllegalArgumentException(workload.label() + " is verified from its output topic: see KafkaCountCheck");
             case LATENCY -> throw new IllegalArgumentException("the latency workload has no correctness fields: see LatencyResult");
         }
         return new Correctness(actual, expected);
@@ -102,6 +103,7 @@ public record Correctness(Map<String, Long> actual, Map<String, Long> expected) 
                 expected.put("final_sum", e.finalSum());
                 expected.put("keys", e.keys());
             }
+            case W4, W5 -> expected.putAll(KafkaCountCheck.expected(n));
             case LATENCY -> throw new IllegalArgumentException("the latency workload has no correctness fields: see LatencyResult");
         }
         return expected;
