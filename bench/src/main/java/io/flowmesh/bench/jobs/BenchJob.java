@@ -134,28 +134,8 @@ public final class BenchJob {
                 .build();
         env.fromSource(source, "Kafka: " + in).uid("w4-source")
                 .keyBy(t -> t.f0)
-                .process(new RunningCount()).name("running count per key").uid("w4-count")
+                .process(new CountPerKey(true)).name("running count per key").uid("w4-count")
                 .sinkTo(sink).name("Kafka: " + out).uid("w4-sink");
-    }
-
-    /** The running count of each key, emitted with every record. */
-    static final class RunningCount extends KeyedProcessFunction<Long, Tuple2<Long, Long>, Tuple2<Long, Long>> {
-        private static final long serialVersionUID = 1L;
-        private transient ValueState<Long> count;
-
-        @Override
-        public void open(RuntimeContext context) throws Exception {
-            super.open(context);
-            count = context.getState(new ValueStateDescriptor<>("count", Long.class));
-        }
-
-        @Override
-        public void processElement(Tuple2<Long, Long> record, Context ctx, Collector<Tuple2<Long, Long>> out) throws Exception {
-            Long c = count.value();
-            long next = c == null ? 1 : c + 1;
-            count.update(next);
-            out.collect(Tuple2.of(record.f0, next));
-        }
     }
 
     static void w1(StreamExecutionEnvironment env, long n, BenchSinks.W1Sink sink) {
@@ -186,7 +166,7 @@ public final class BenchJob {
     static void latency(StreamExecutionEnvironment env, long n, double rate, BenchSinks.LatencySink sink) {
         env.fromSource(new DataGeneratorSource<>(i -> Tuple2.of(Generator.key(i), BenchSinks.epochMicros()), n, rate), "Latency generator")
                 .keyBy(t -> t.f0)
-                .process(new CountPerKey()).name("count per key").uid("latency-count")
+                .process(new CountPerKey(false)).name("count per key").uid("latency-count")
                 .sinkTo(sink).name("latency histogram");
     }
 
@@ -201,10 +181,18 @@ public final class BenchJob {
         }
     }
 
-    /** Counts the records of each key in a value state and passes every record on. */
+    /**
+     * Counts the records of each key in a value state; passes every record on (latency), or emits
+     * (key, running count) instead (W4/W5).
+     */
     static final class CountPerKey extends KeyedProcessFunction<Long, Tuple2<Long, Long>, Tuple2<Long, Long>> {
         private static final long serialVersionUID = 1L;
+        private final boolean emitCount;
         private transient ValueState<Long> count;
+
+        CountPerKey(boolean emitCount) {
+            this.emitCount = emitCount;
+        }
 
         @Override
         public void open(RuntimeContext context) throws Exception {
@@ -215,8 +203,9 @@ public final class BenchJob {
         @Override
         public void processElement(Tuple2<Long, Long> record, Context ctx, Collector<Tuple2<Long, Long>> out) throws Exception {
             Long c = count.value();
-            count.update(c == null ? 1L : c + 1);
-            out.collect(record);
+            long next = c == null ? 1 : c + 1;
+            count.update(next);
+            out.collect(emitCount ? Tuple2.of(record.f0, next) : record);
         }
     }
 }
