@@ -1,5 +1,6 @@
 package io.flowmesh.examples;
 
+import io.flowmesh.api.datastream.DataStream;
 import io.flowmesh.api.environment.StreamExecutionEnvironment;
 import io.flowmesh.api.functions.Collector;
 import io.flowmesh.api.functions.KeyedProcessFunction;
@@ -25,7 +26,10 @@ import java.nio.charset.StandardCharsets;
  * <p>Arguments: {@code --in T} (default {@code flowmesh-eo-in}), {@code --out T} (default
  * {@code flowmesh-eo-out}), {@code --checkpoint-ms MS} (default 1000), {@code --records-per-second R}
  * per source subtask (default unlimited: a throttle to make a short run last, for failure tests),
- * {@code --parallelism P} (default 2; {@code flowmesh run -p} overrides).
+ * {@code --parallelism P} (default 2; {@code flowmesh run -p} overrides), {@code --stateless}: instead of
+ * the count (operator uid {@code running-count}) a stateless map (uid {@code stateless-echo}) writes
+ * (key, input value as a number) — the same job with its stateful operator removed, to resume from
+ * a savepoint of the counting job with {@code -n} (allow non-restored state).
  */
 public final class ExactlyOnceCountExample {
 
@@ -35,6 +39,7 @@ public final class ExactlyOnceCountExample {
         long checkpointMillis = 1000;
         double perSecond = 0;
         Integer parallelism = null;
+        boolean stateless = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--in" -> in = args[++i];
@@ -42,8 +47,9 @@ public final class ExactlyOnceCountExample {
                 case "--checkpoint-ms" -> checkpointMillis = Long.parseLong(args[++i]);
                 case "--records-per-second" -> perSecond = Double.parseDouble(args[++i]);
                 case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
+                case "--stateless" -> stateless = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (expected --in T, --out T, --checkpoint-ms MS, --records-per-second R, --parallelism P)");
+                        + " (expected --in T, --out T, --checkpoint-ms MS, --records-per-second R, --parallelism P, --stateless)");
             }
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -68,12 +74,14 @@ public final class ExactlyOnceCountExample {
                 .setKeySerializer(t -> t.f0.getBytes(StandardCharsets.US_ASCII))
                 .setValueSerializer(t -> t.f1.toString().getBytes(StandardCharsets.US_ASCII))
                 .build();
-        env.fromSource(source, "Kafka: " + in).uid("kafka-source")
-                .map(new Throttle<>(perSecond)).name("Throttle")
-                .keyBy(t -> t.f0)
-                .process(new RunningCount()).name("Running count").uid("running-count")
-                .sinkTo(sink).name("Kafka: " + out).uid("kafka-sink");
-        System.out.println("Exactly-once count of topic '" + in + "' into '" + out + "', checkpoints every " + checkpointMillis + " ms");
+        DataStream<Tuple2<String, String>> throttled = env.fromSource(source, "Kafka: " + in).uid("kafka-source")
+                .map(new Throttle<>(perSecond)).name("Throttle");
+        DataStream<Tuple2<String, Long>> result = stateless
+                ? throttled.map(new Echo()).name("Stateless echo").uid("stateless-echo")
+                : throttled.keyBy(t -> t.f0).process(new RunningCount()).name("Running count").uid("running-count");
+        result.sinkTo(sink).name("Kafka: " + out).uid("kafka-sink");
+        System.out.println((stateless ? "Stateless echo" : "Exactly-once count") + " of topic '" + in + "' into '" + out
+                + "', checkpoints every " + checkpointMillis + " ms");
         env.execute("Exactly-once count example");
     }
 
@@ -94,6 +102,16 @@ public final class ExactlyOnceCountExample {
             long next = c == null ? 1 : c + 1;
             count.update(next);
             out.collect(Tuple2.of(record.f0, next));
+        }
+    }
+
+    /** (key, value) → (key, value as a number); no state. */
+    static final class Echo implements MapFunction<Tuple2<String, String>, Tuple2<String, Long>> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Tuple2<String, Long> map(Tuple2<String, String> record) {
+            return Tuple2.of(record.f0, Long.parseLong(record.f1));
         }
     }
 

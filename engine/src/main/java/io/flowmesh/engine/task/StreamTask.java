@@ -90,7 +90,7 @@ public final class StreamTask implements Runnable {
     private java.util.concurrent.Executor uploadExecutor;
     private Map<String, RecordSerializer<?>> typeSerializers = Map.of();
     private OperatorChain chain;
-    /** Stop with savepoint: the id whose completion ends a source's input; -1 when none. */
+    /** Stop with savepoint: the id whose completion ends a source's input (until then the source reads nothing); -1 when none. */
     private long stopAfterCheckpoint = -1;
     private boolean stopRequested;
     private BarrierAligner aligner;
@@ -481,6 +481,13 @@ public final class StreamTask implements Runnable {
                 if (stopRequested) {
                     return; // stopped with a savepoint: the input ends here, without a final watermark
                 }
+            }
+            if (stopAfterCheckpoint != -1) {
+                // a stop-with-savepoint barrier went out: nothing may follow it (the job resumed from the savepoint
+                // reads it again), so wait for the savepoint's completion (the input ends) or abort (reading goes on)
+                flushAll();
+                LockSupport.parkNanos(1_000_000);
+                continue;
             }
             InputStatus status = reader.pollNext(readerOutput);
             if (status == InputStatus.END_OF_INPUT) {

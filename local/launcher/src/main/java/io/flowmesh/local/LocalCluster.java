@@ -141,6 +141,8 @@ public final class LocalCluster {
      * Starts the service of {@code role} again (for example {@code taskmanager-2} after a
      * {@code kill -9}), with the same command line, ports and id as {@code up} gave it, and waits
      * until it is ready; records its new PID. {@code o} must be the options the cluster was started with.
+     * Role {@code s3} restarts the S3 server with its command, configuration and data directory of
+     * {@code up} (objects written before stay), ready when it answers HTTP. Kafka cannot be restarted.
      *
      * @throws LocalClusterException when no cluster runs there, the role is unknown or still
      *     running, or the process does not become ready
@@ -154,17 +156,29 @@ public final class LocalCluster {
             if (state.isAlive(old)) {
                 throw new LocalClusterException(role + " (pid " + old.pid() + ") is still running");
             }
-            Services.Service service = Services.plan(o, Processes.javaBinary()).stream().filter(s -> s.role().equals(role)).findFirst()
-                    .orElseThrow(() -> new LocalClusterException(role + " is not a service of the local cluster (only services can be restarted)"));
+            List<String> command;
+            String condition;
+            Readiness.Probe probe;
+            if (role.equals("s3")) {
+                command = S3Server.serverCommand(Processes.javaBinary(), o.home(), runDir);
+                condition = "an HTTP answer from " + state.s3Endpoint();
+                probe = Readiness.httpAnswers(state.s3Endpoint() + "/", List.of());
+            } else {
+                Services.Service service = Services.plan(o, Processes.javaBinary()).stream().filter(s -> s.role().equals(role))
+                        .findFirst().orElseThrow(() -> new LocalClusterException(role
+                                + " is not a service of the local cluster (only services and s3 can be restarted)"));
+                command = service.command();
+                condition = "GET " + service.healthUrl() + " = 200";
+                probe = Readiness.httpAnswers(service.healthUrl(), List.of(200));
+            }
             Path log = state.logsDir().resolve(role + ".log");
             progress.print("Starting " + role + " again ... ");
             progress.flush();
-            Process process = Processes.spawn(service.command(), runDir, log);
-            ManagedProcess started = new ManagedProcess(role, process.pid(), service.addresses(), log);
+            Process process = Processes.spawn(command, runDir, log);
+            ManagedProcess started = new ManagedProcess(role, process.pid(), old.addresses(), log);
             state.withReplaced(started).write();
             try {
-                double seconds = Readiness.await(process, startTimeout(), "GET " + service.healthUrl() + " = 200",
-                        Readiness.httpAnswers(service.healthUrl(), List.of(200)));
+                double seconds = Readiness.await(process, startTimeout(), condition, probe);
                 progress.printf("ready in %.1f s (pid %d)%n", seconds, process.pid());
             } catch (Readiness.NotReady e) {
                 throw new LocalClusterException(role + " did not become ready again: " + e.getMessage() + " (log: " + log + ")");

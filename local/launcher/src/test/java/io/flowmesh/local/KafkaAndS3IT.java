@@ -50,13 +50,14 @@ class KafkaAndS3IT {
 
     @TempDir
     static Path runDir;
+    private static LocalClusterOptions options;
     private static LocalClusterState state;
     private static final List<Long> pids = new ArrayList<>();
 
     @BeforeAll
     static void up() throws Exception {
         Path home = Path.of(System.getProperty("flowmesh.home", "../..")).toAbsolutePath().normalize();
-        LocalClusterOptions options = LocalClusterOptions.defaults(home).withRunDir(runDir).withStartServices(false)
+        options = LocalClusterOptions.defaults(home).withRunDir(runDir).withStartServices(false)
                 .withFreePorts();
         try {
             state = LocalCluster.up(options, System.out);
@@ -133,10 +134,8 @@ class KafkaAndS3IT {
         assertEquals(List.of("hello flowmesh"), values);
     }
 
-    @Test
-    @Order(4)
-    void s3StoresAndReturnsAnObjectInTheBucket() {
-        try (S3Client s3 = S3Client.builder()
+    private static S3Client s3() {
+        return S3Client.builder()
                 .endpointOverride(URI.create(state.s3Endpoint()))
                 .forcePathStyle(true)
                 .region(Region.US_EAST_1)
@@ -145,7 +144,13 @@ class KafkaAndS3IT {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .httpClient(UrlConnectionHttpClient.create())
-                .build()) {
+                .build();
+    }
+
+    @Test
+    @Order(4)
+    void s3StoresAndReturnsAnObjectInTheBucket() {
+        try (S3Client s3 = s3()) {
             // the launcher created the bucket already
             assertTrue(s3.listBuckets().buckets().stream().anyMatch(b -> b.name().equals(state.bucket())));
             s3.putObject(b -> b.bucket(state.bucket()).key("it/hello.txt"),
@@ -158,6 +163,26 @@ class KafkaAndS3IT {
 
     @Test
     @Order(5)
+    void s3KilledAndRestartedKeepsItsPortAndObjects() throws Exception {
+        long old = state.process("s3").orElseThrow().pid();
+        assertTrue(new ProcessBuilder("kill", "-9", Long.toString(old)).start().waitFor() == 0);
+        ProcessHandle.of(old).ifPresent(h -> h.onExit().join());
+
+        ManagedProcess again = LocalCluster.restartService(options, "s3", System.out);
+        pids.add(again.pid());
+        assertTrue(again.pid() != old);
+        assertEquals(state.process("s3").orElseThrow().addresses(), again.addresses());
+        assertEquals(again, LocalCluster.status(runDir).orElseThrow().process("s3").orElseThrow());
+        try (S3Client s3 = s3()) {
+            assertEquals("hello s3", s3.getObjectAsBytes(b -> b.bucket(state.bucket()).key("it/hello.txt")).asUtf8String());
+        }
+        LocalClusterException running = org.junit.jupiter.api.Assertions.assertThrows(LocalClusterException.class,
+                () -> LocalCluster.restartService(options, "s3", System.out));
+        assertEquals("s3 (pid " + again.pid() + ") is still running", running.getMessage());
+    }
+
+    @Test
+    @Order(6)
     void downStopsBothAndIsIdempotent() throws IOException {
         LocalCluster.down(runDir, System.out);
         for (long pid : pids) {

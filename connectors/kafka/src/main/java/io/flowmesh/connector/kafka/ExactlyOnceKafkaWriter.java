@@ -296,10 +296,14 @@ final class ExactlyOnceKafkaWriter<T> implements SinkWriter<T> {
             current.producer.flush();
             checkError();
             TransactionalProducer.Identity id = current.producer.identity();
-            current.committable = new KafkaCommittable(current.transactionalId, id.producerId(), id.epoch(), id.transactionV2(), checkpointId,
-                    subtask);
+            KafkaCommittable committable = new KafkaCommittable(current.transactionalId, id.producerId(), id.epoch(), id.transactionV2(),
+                    checkpointId, subtask);
+            // the next slot first: if none is free this throws (the checkpoint is declined) with nothing changed,
+            // and the current transaction goes on; it is pre-committed at a later barrier
+            Slot next = acquire();
+            current.committable = committable;
             precommitted.add(current);
-            current = acquire();
+            current = next;
         }
         List<Object> state = new ArrayList<>(precommitted.size() + 1);
         for (Slot slot : precommitted) {

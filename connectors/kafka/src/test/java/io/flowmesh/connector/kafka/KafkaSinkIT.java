@@ -288,6 +288,33 @@ class KafkaSinkIT {
         }
     }
 
+    /**
+     * A checkpoint that never completes takes every transactional id; the next barriers fail (their
+     * checkpoints are declined) but leave the writer as it was: the current transaction goes on, and
+     * the end of the input commits everything once, in order.
+     */
+    @Test
+    void aBarrierWithEveryIdTakenFailsWithoutLosingOrRepeatingAnything() throws Exception {
+        String topic = "eo-exhausted";
+        kafka.createTopic(topic, 1);
+        KafkaSink<String> sink = sink(topic, DeliveryGuarantee.EXACTLY_ONCE).setTransactionalIdPrefix("eo-exhausted")
+                .setTransactionalIdPoolSize(2).build();
+        ExactlyOnceKafkaWriter<String> w = writer(sink, 0, 1, List.of());
+        try {
+            write(w, values("a", 2));
+            assertThat(committables(w.snapshotState(1))).hasSize(1); // never completes: ids 0 (pending) and 1 (current) taken
+            write(w, values("b", 2));
+            assertThatThrownBy(() -> w.snapshotState(2)).hasMessageContaining("all 2 transactional ids are taken by transactions waiting"
+                    + " for checkpoints [1] to complete");
+            assertThatThrownBy(() -> w.snapshotState(3)).hasMessageContaining("waiting for checkpoints [1] to complete");
+            write(w, values("c", 2));
+            w.flush(true); // the end of the input commits the pending transaction and the current one, each once
+            assertThat(settled(topic)).isEqualTo(concat(values("a", 2), values("b", 2), values("c", 2)));
+        } finally {
+            w.close();
+        }
+    }
+
     @Test
     void aScaleDownCommitsAndAbortsForTheSubtasksThatNoLongerExist() throws Exception {
         String topic = "eo-scale";
