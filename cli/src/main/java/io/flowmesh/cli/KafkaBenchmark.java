@@ -83,7 +83,7 @@ final class KafkaBenchmark {
         preloadInput(n);
         recreate(BenchJob.OUT_TOPIC);
         String runId = workload.label() + "-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        SubmitJobRequest.Builder request = SubmitJobRequest.newBuilder().setArtifactUri(artifact.getUri()).setEntryClass(BenchCommand.ENTRY_CLASS)
+        SubmitJobRequest.Builder request = SubmitJobRequest.newBuilder().setArtifactUri(artifact.getUri()).setEntryClass(BenchSession.ENTRY_CLASS)
                 .setParallelism(parallelism).addAllArgs(List.of("--workload", workload.label(), "--n", Long.toString(n), "--run-id", runId))
                 .putConfiguration("execution.checkpointing.interval", checkpointMillis + " ms");
         if (workload == Workload.W5) {
@@ -103,7 +103,7 @@ final class KafkaBenchmark {
         } else {
             requireFinished(jobId, awaitTerminal(jobId));
         }
-        double seconds = BenchCommand.secondsFromEvents(client, jobId);
+        double seconds = BenchSession.secondsFromEvents(client, jobId);
         progress.println("  reading " + BenchJob.OUT_TOPIC + " (read_committed) ...");
         KafkaCountCheck check = readOutput(n);
         return new Result(jobId, seconds, check.correctness(n), timings);
