@@ -127,15 +127,10 @@ final class BenchAllCommand implements Callable<Integer> {
 
     private void validate() {
         options.validate(true);
-        if (runs < 1) {
-            throw new CliException("--runs must be >= 1, was " + runs, 2);
-        }
         if (records != null && scale != null) {
             throw new CliException("--n and --n-scale exclude each other", 2);
         }
-        if (records != null && records < 1) {
-            throw new CliException("--n must be >= 1, was " + records, 2);
-        }
+        BenchOptions.validateRunsAndRecords(runs, records);
         if (scale != null && !(scale > 0)) {
             throw new CliException("--n-scale must be > 0, was " + scale, 2);
         }

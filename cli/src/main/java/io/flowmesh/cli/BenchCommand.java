@@ -71,14 +71,9 @@ final class BenchCommand implements Callable<Integer> {
             throw new CliException(e.getMessage(), 2);
         }
         options.validate(workload == Workload.LATENCY);
-        if (runs < 1) {
-            throw new CliException("--runs must be >= 1, was " + runs, 2);
-        }
+        BenchOptions.validateRunsAndRecords(runs, records);
         if (checkpointMillis != 0 && checkpointMillis < 10) {
             throw new CliException("--checkpoint-ms must be 0 (no checkpoints) or at least 10, was " + checkpointMillis, 2);
-        }
-        if (records != null && records < 1) {
-            throw new CliException("--n must be >= 1, was " + records, 2);
         }
         try (BenchSession session = new BenchSession(cli.env, options, cli.err)) {
             WorkloadResult result = session.run(workload, records != null ? records : workload.defaultRecords(), checkpointMillis, runs);

@@ -52,4 +52,14 @@ final class BenchOptions {
             throw new CliException("latency needs --rate > 0, --seconds >= 1 and 0 <= --warmup-seconds < --seconds", 2);
         }
     }
+
+    /** The checks of {@code --runs} and {@code --n} (null: not given) both bench commands have. */
+    static void validateRunsAndRecords(int runs, Long records) {
+        if (runs < 1) {
+            throw new CliException("--runs must be >= 1, was " + runs, 2);
+        }
+        if (records != null && records < 1) {
+            throw new CliException("--n must be >= 1, was " + records, 2);
+        }
+    }
 }

@@ -251,24 +251,23 @@ final class BenchSession implements AutoCloseable {
         SubmitJobResponse response = client.submit(request.build());
         String jobId = response.getJobId();
         progress.println("  job " + jobId + " (run id " + runId + ")");
-        JobDetails details = awaitTerminal(client, jobId);
-        JobStatus status = details.getSummary().getStatus();
-        if (status != JobStatus.FINISHED) {
-            throw new CliException("benchmark job " + jobId + " ended " + Formats.jobStatus(status)
-                    + (details.getFailureCause().isBlank() ? "" : ": " + details.getFailureCause().strip().lines().findFirst().orElse("")));
-        }
+        awaitFinished(client, jobId);
         double seconds = secondsFromEvents(client, jobId);
         List<Summary> summaries = readSummaries(cluster.kafkaBootstrap(), from, runId);
         return new Job(jobId, seconds, summaries);
     }
 
-    private static JobDetails awaitTerminal(DispatcherClient client, String jobId) {
-        while (true) {
-            JobDetails details = client.getJob(jobId);
-            if (Formats.TERMINAL.contains(details.getSummary().getStatus())) {
-                return details;
-            }
+    /** Polls the job until it ends; a {@link CliException} naming the job and its failure cause unless it FINISHED. */
+    static void awaitFinished(DispatcherClient client, String jobId) {
+        JobDetails details = client.getJob(jobId);
+        while (!Formats.TERMINAL.contains(details.getSummary().getStatus())) {
             sleep(POLL_MILLIS, "waiting for job " + jobId);
+            details = client.getJob(jobId);
+        }
+        JobStatus status = details.getSummary().getStatus();
+        if (status != JobStatus.FINISHED) {
+            throw new CliException("benchmark job " + jobId + " ended " + Formats.jobStatus(status)
+                    + (details.getFailureCause().isBlank() ? "" : ": " + details.getFailureCause().strip().lines().findFirst().orElse("")));
         }
     }
 
@@ -454,7 +453,7 @@ final class BenchSession implements AutoCloseable {
         return v == null ? "development" : v;
     }
 
-    private static void sleep(long millis, String what) {
+    static void sleep(long millis, String what) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
