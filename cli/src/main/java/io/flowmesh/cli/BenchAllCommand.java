@@ -1,5 +1,6 @@
 package io.flowmesh.cli;
 
+import io.flowmesh.bench.results.LatencyResult;
 import io.flowmesh.bench.results.Workload;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -83,22 +84,23 @@ final class BenchAllCommand implements Callable<Integer> {
             for (Entry e : PLAN) {
                 long n = records(e.workload());
                 cli.err.println("== " + e.name() + " ==");
+                WorkloadResult result;
                 try {
-                    WorkloadResult result = session.run(e.workload(), n, e.checkpointMillis(), runs);
-                    boolean[] ok = new boolean[result.runs().size()];
-                    for (int i = 0; i < ok.length; i++) {
-                        WorkloadResult.RunResult run = result.runs().get(i);
-                        ok[i] = run.ok();
-                        writeLine(cli, jsonFile, result.runLine(run));
-                    }
-                    rows.add(new BenchTable.Row(e.name(), result.n(), result.recordsPerSecond(), ok, e.flinkRecordsPerSecond(), null));
-                    if (e.workload() == Workload.LATENCY) {
-                        var m = result.median().latency();
-                        latency = new BenchTable.Latency(m.millisAt(0.50), m.millisAt(0.99), m.millisAt(0.999), m.maxMillis());
-                    }
-                } catch (CliException failure) {
-                    cli.err.println("Error: " + e.name() + ": " + failure.getMessage());
-                    rows.add(BenchTable.Row.failed(e.name(), n, e.flinkRecordsPerSecond(), failure.getMessage()));
+                    result = session.run(e.workload(), n, e.checkpointMillis(), runs);
+                } catch (RuntimeException failure) {
+                    // the workloads are independent: the table reports this one, and the next runs
+                    String why = failure instanceof CliException ? failure.getMessage() : failure.toString();
+                    cli.err.println("Error: " + e.name() + ": " + why);
+                    rows.add(BenchTable.Row.failed(e.name(), n, e.flinkRecordsPerSecond(), why));
+                    continue;
+                }
+                for (WorkloadResult.RunResult run : result.runs()) {
+                    writeLine(cli, jsonFile, result.runLine(run));
+                }
+                rows.add(row(e, result));
+                if (e.workload() == Workload.LATENCY) {
+                    LatencyResult m = result.median().latency();
+                    latency = new BenchTable.Latency(m.millisAt(0.50), m.millisAt(0.99), m.millisAt(0.999), m.maxMillis());
                 }
             }
             BenchSession.Shape shape = session.shape();
@@ -112,6 +114,15 @@ final class BenchAllCommand implements Callable<Integer> {
             cli.out.println("JSON line of every run: " + json.toAbsolutePath());
         }
         return rows.stream().allMatch(BenchTable.Row::allOk) ? 0 : 2;
+    }
+
+    /** The table row of an entry's runs: every run's records/s and ok, in the order they ran. */
+    static BenchTable.Row row(Entry e, WorkloadResult result) {
+        boolean[] ok = new boolean[result.runs().size()];
+        for (int i = 0; i < ok.length; i++) {
+            ok[i] = result.runs().get(i).ok();
+        }
+        return new BenchTable.Row(e.name(), result.n(), result.recordsPerSecond(), ok, e.flinkRecordsPerSecond(), null);
     }
 
     /** N of {@code workload}: --n, or BENCHMARKS.md's times --n-scale, or BENCHMARKS.md's; latency: rate × seconds. */

@@ -76,6 +76,7 @@ final class BenchSession implements AutoCloseable {
     static final String ENTRY_CLASS = "io.flowmesh.bench.jobs.BenchJob";
     private static final long POLL_MILLIS = 100;
     private static final Duration SUMMARY_TIMEOUT = Duration.ofSeconds(60);
+    private static final long READY_SECONDS = 60;
 
     private final BenchOptions options;
     private final PrintStream progress;
@@ -161,6 +162,23 @@ final class BenchSession implements AutoCloseable {
     }
 
     /**
+     * The overview once every TaskManager process of the cluster is registered and the job's slots
+     * are free, or after {@value #READY_SECONDS} s as it is then: after W5 the TaskManager started
+     * again registers, and a finished job's slots are released, a moment later.
+     */
+    private ClusterOverview readyOverview() {
+        long taskManagers = cluster.processes().stream().filter(p -> p.role().startsWith("taskmanager-")).count();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_SECONDS);
+        ClusterOverview overview = overview(cluster.dispatcherAddress());
+        while ((overview.getTaskmanagersCount() < taskManagers || overview.getSlotsAvailable() < options.parallelism)
+                && System.nanoTime() < deadline) {
+            sleep(POLL_MILLIS, "waiting for the cluster's TaskManagers");
+            overview = overview(cluster.dispatcherAddress());
+        }
+        return overview;
+    }
+
+    /**
      * Runs {@code workload} {@code runs} times over {@code n} records (ignored for latency, whose N is
      * rate × seconds) with checkpoints every {@code checkpointMillis} (0: none; W4 and W5 default to 1000).
      */
@@ -169,7 +187,7 @@ final class BenchSession implements AutoCloseable {
         long records = workload == Workload.LATENCY ? options.latencyRecords() : n;
         Map<String, Object> extras = new LinkedHashMap<>();
         extras.put(BenchmarkReport.CHECKPOINT_MS, interval);
-        ClusterOverview overview = overview(cluster.dispatcherAddress());
+        ClusterOverview overview = readyOverview();
         extras.put("taskmanagers", overview.getTaskmanagersCount());
         if (!workload.isKafkaToKafka()) {
             extras.put("slots_per_taskmanager", overview.getTaskmanagersCount() == 0 ? 0

@@ -137,6 +137,41 @@ class BenchAllTest {
                 result.medianLine());
     }
 
+    @Test
+    void rowsFromRunsAndTheMedianLatencyRunByP99() {
+        Correctness c = new Correctness(ordered(3, 4), ordered(3, 4));
+        WorkloadResult w1 = new WorkloadResult(Workload.W1, "flowmesh-t", 1000, 2, 0, Map.of(),
+                List.of(new WorkloadResult.RunResult("a", 4.0, true, c, null, Map.of()),
+                        new WorkloadResult.RunResult("b", 0.5, false, c, null, Map.of())));
+        BenchTable.Row row = BenchAllCommand.row(BenchAllCommand.PLAN.get(0), w1);
+        assertEquals("W1", row.name());
+        assertEquals(1000, row.n());
+        assertEquals(List.of(250.0, 2000.0), java.util.Arrays.stream(row.recordsPerSecond()).boxed().toList());
+        assertEquals("ok FAIL", BenchTable.okColumn(row.ok()));
+        assertEquals(22.2e6, row.flinkRecordsPerSecond());
+        // the median of two runs is the faster: 2000 records/s
+        assertEquals(2000.0, row.median());
+        // latency runs: values below 256 µs are counted exactly; p99 of 1..100 µs is 99 µs
+        WorkloadResult latency = new WorkloadResult(Workload.LATENCY, "flowmesh-t", 100, 2, 200_000, Map.of(), List.of(
+                latencyRun("a", 199_000, 1, 100), latencyRun("b", 201_000, 200, 200), latencyRun("c", 198_000, 50, 50)));
+        assertEquals("a", latency.median().jobId());
+        assertEquals(0.099, latency.median().latency().millisAt(0.99), 1e-12);
+        BenchTable.Row latencyRow = BenchAllCommand.row(BenchAllCommand.PLAN.get(6), latency);
+        assertEquals(List.of(199_000.0, 201_000.0, 198_000.0), java.util.Arrays.stream(latencyRow.recordsPerSecond()).boxed().toList());
+        assertEquals(199_000.0, latencyRow.median());
+        assertTrue(Double.isNaN(latencyRow.ratio()));
+    }
+
+    /** A latency run whose sinks saw one record of every latency from {@code fromMicros} to {@code toMicros}. */
+    private static WorkloadResult.RunResult latencyRun(String jobId, double rate, int fromMicros, int toMicros) {
+        io.flowmesh.bench.results.LatencyHistogram h = new io.flowmesh.bench.results.LatencyHistogram();
+        for (int v = fromMicros; v <= toMicros; v++) {
+            h.record(v);
+        }
+        return new WorkloadResult.RunResult(jobId, 60, true, null,
+                new io.flowmesh.bench.results.LatencyResult(100, h.count(), rate, h), Map.of());
+    }
+
     /** W1's correctness fields in BENCHMARKS.md's order. */
     private static Map<String, Long> ordered(long count, long sum) {
         Map<String, Long> m = new java.util.LinkedHashMap<>();
