@@ -83,7 +83,7 @@ final class KafkaBenchmark {
         preloadInput(n);
         recreate(BenchJob.OUT_TOPIC);
         String runId = workload.label() + "-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        SubmitJobRequest.Builder request = SubmitJobRequest.newBuilder().setArtifactUri(artifact.getUri()).setEntryClass(BenchCommand.ENTRY_CLASS)
+        SubmitJobRequest.Builder request = SubmitJobRequest.newBuilder().setArtifactUri(artifact.getUri()).setEntryClass(BenchSession.ENTRY_CLASS)
                 .setParallelism(parallelism).addAllArgs(List.of("--workload", workload.label(), "--n", Long.toString(n), "--run-id", runId))
                 .putConfiguration("execution.checkpointing.interval", checkpointMillis + " ms");
         if (workload == Workload.W5) {
@@ -95,35 +95,15 @@ final class KafkaBenchmark {
         String jobId = client.submit(request.build()).getJobId();
         progress.println("  job " + jobId + " (run id " + runId + ")");
         Map<String, Object> timings = new LinkedHashMap<>();
+        long killedAt = workload == Workload.W5 ? killAndRestartTaskManager(jobId) : -1;
+        BenchSession.awaitFinished(client, jobId);
         if (workload == Workload.W5) {
-            long killedAt = killAndRestartTaskManager(jobId);
-            JobDetails done = awaitTerminal(jobId);
-            requireFinished(jobId, done);
             timings.putAll(recoveryTimings(jobId, killedAt));
-        } else {
-            requireFinished(jobId, awaitTerminal(jobId));
         }
-        double seconds = BenchCommand.secondsFromEvents(client, jobId);
+        double seconds = BenchSession.secondsFromEvents(client, jobId);
         progress.println("  reading " + BenchJob.OUT_TOPIC + " (read_committed) ...");
         KafkaCountCheck check = readOutput(n);
         return new Result(jobId, seconds, check.correctness(n), timings);
-    }
-
-    private void requireFinished(String jobId, JobDetails done) {
-        if (done.getSummary().getStatus() != JobStatus.FINISHED) {
-            throw new CliException("benchmark job " + jobId + " ended " + Formats.jobStatus(done.getSummary().getStatus())
-                    + (done.getFailureCause().isBlank() ? "" : ": " + done.getFailureCause().strip().lines().findFirst().orElse("")));
-        }
-    }
-
-    private JobDetails awaitTerminal(String jobId) {
-        while (true) {
-            JobDetails d = client.getJob(jobId);
-            if (Formats.TERMINAL.contains(d.getSummary().getStatus())) {
-                return d;
-            }
-            sleep(100);
-        }
     }
 
     /** Waits for W5's moment, kills a TaskManager that runs subtasks of the job, starts it again; returns the kill time (epoch ms). */
@@ -157,7 +137,7 @@ final class KafkaBenchmark {
                 }
                 return killedAt;
             }
-            sleep(100);
+            BenchSession.sleep(100, "waiting for job " + jobId);
         }
     }
 
@@ -285,7 +265,7 @@ final class KafkaBenchmark {
                     if (System.nanoTime() > deadline) {
                         throw new CliException("topic " + topic + " was not deleted within 30 s");
                     }
-                    sleep(100);
+                    BenchSession.sleep(100, "deleting topic " + topic);
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -298,14 +278,14 @@ final class KafkaBenchmark {
                     if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException) || System.nanoTime() > deadline) {
                         throw e;
                     }
-                    sleep(200);
+                    BenchSession.sleep(200, "creating topic " + topic);
                 }
             }
             while (!led(admin, topic)) {
                 if (System.nanoTime() > deadline) {
                     throw new CliException("topic " + topic + " has partitions without a leader 30 s after its creation");
                 }
-                sleep(50);
+                BenchSession.sleep(50, "creating topic " + topic);
             }
         } catch (CliException e) {
             throw e;
@@ -358,14 +338,5 @@ final class KafkaBenchmark {
             }
         }
         return check;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted");
-        }
     }
 }
