@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -168,16 +167,15 @@ class SavepointCliIT {
                 + "No checkpoints of job " + finishedJob + ".\n");
     }
 
-    /** To be enabled once the JobManager validates JobSubmission.savepoint_path (built on another branch). */
+    /** The JobManager validates JobSubmission.savepoint_path; its NOT_FOUND reaches the user unchanged. */
     @Test
     @Order(4)
-    @Disabled("enable when the JobManager refuses a submission whose savepoint_path has no _metadata")
     void runFromASavepointThatDoesNotExistIsRefusedWithTheJobManagersMessage() throws Exception {
         String missing = "s3://flowmesh/no-such-savepoint";
         Cli run = cli("run", "-s", missing, examplesJar.toString(), "--records", "1000",
                 "--topic", "it-sp-" + UUID.randomUUID().toString().substring(0, 8));
         assertThat(run.exitCode).as(run.output).isEqualTo(1);
-        assertThat(run.output).contains("Error: could not submit the job: ").contains(missing)
+        assertThat(run.output).contains("Error: could not submit the job: ").contains("no checkpoint or savepoint at " + missing)
                 .doesNotContain("did not accept the job").doesNotContain("Job has been submitted");
     }
 
