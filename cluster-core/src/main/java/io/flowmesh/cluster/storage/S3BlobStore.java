@@ -21,6 +21,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -36,12 +37,16 @@ public final class S3BlobStore implements BlobStore {
         S3ClientBuilder b = S3Client.builder()
                 .region(Region.of(config.region()))
                 .forcePathStyle(true)
+                .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false).build())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(3))
                         .socketTimeout(Duration.ofSeconds(30)))
-                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(60)));
+                // one connection per request: the URL-connection client reuses kept-alive connections
+                // that the server may have closed, and a PUT on one failed "Error writing request body to
+                // server" — on every retry when several were stale (declined checkpoints under load)
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(60)).putHeader("Connection", "close"));
         config.endpoint().ifPresent(e -> b.endpointOverride(URI.create(e)));
         if (config.accessKey().isPresent()) {
             b.credentialsProvider(StaticCredentialsProvider.create(

@@ -102,6 +102,22 @@ public class TaskManagerRegistry {
         }
     }
 
+    /**
+     * The TaskManager refused a connection (its process is gone): removes it now instead of after
+     * the heartbeat timeout, and tells the listeners. If it is alive after all, its next heartbeat
+     * is answered {@code known=false} and it registers again. Does nothing when {@code e} is no
+     * longer the registered entry.
+     */
+    public void unreachable(Entry e, String reason) {
+        synchronized (this) {
+            if (taskManagers.get(e.id) != e) {
+                return;
+            }
+            taskManagers.remove(e.id);
+        }
+        markLost(e, "TaskManager " + e.id + " lost: " + reason);
+    }
+
     private void markLost(Entry e, String reason) {
         LOG.warn(reason);
         List<Consumer<Entry>> listeners;

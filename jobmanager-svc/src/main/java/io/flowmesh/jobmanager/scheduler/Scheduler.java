@@ -456,6 +456,12 @@ public class Scheduler {
                         @Override
                         public void onError(Throwable t) {
                             LOG.warnf("cancelling the subtasks of job %s on %s failed: %s", eg.jobId(), tm.id, t.getMessage());
+                            if (Status.fromThrowable(t).getCode() == Status.Code.UNAVAILABLE) {
+                                // connection refused: the process is gone, so are its subtasks; do not wait
+                                // for the heartbeat timeout to restart (Flink learns this from the lost connection too)
+                                registry.unreachable(tm, "cancelling subtasks of job " + eg.jobId() + " at " + tm.rpcAddress + " failed: "
+                                        + t.getMessage());
+                            }
                         }
 
                         @Override
