@@ -134,6 +134,11 @@ public class CheckpointControl {
             case UNAVAILABLE -> transportFailure(status)
                     ? Status.UNAVAILABLE.withDescription("checkpoint coordinator at " + address + " unreachable: " + why(status)).asRuntimeException()
                     : status.asRuntimeException();
+            // the connection broke under a call (the coordinator died): grpc reports it as UNKNOWN
+            // "channel closed" with the client-side cause; a status sent by the server has no cause
+            case UNKNOWN -> status.getCause() != null || "channel closed".equals(description)
+                    ? Status.UNAVAILABLE.withDescription("checkpoint coordinator at " + address + " unreachable: " + why(status)).asRuntimeException()
+                    : status.asRuntimeException();
             case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED.withDescription("checkpoint coordinator at " + address
                     + " did not answer " + method + " in time (" + description + ")").asRuntimeException();
             case UNIMPLEMENTED -> Status.UNIMPLEMENTED.withDescription("checkpoint coordinator at " + address + " does not implement "
