@@ -107,7 +107,8 @@ final class TestCluster implements AutoCloseable {
     /** The first port of {@code n} consecutive free loopback ports. */
     static int freePortBlock(int n) throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20000, 60000 - n);
+            // below the kernel's ephemeral ports, which client connections take at any time
+            int base = ThreadLocalRandom.current().nextInt(LocalClusterOptions.FREE_PORT_MIN, LocalClusterOptions.FREE_PORT_MAX - n);
             boolean free = true;
             for (int p = base; p < base + n && free; p++) {
                 try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {

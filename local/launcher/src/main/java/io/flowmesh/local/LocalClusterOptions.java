@@ -220,17 +220,31 @@ public record LocalClusterOptions(
         }
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768+): a port the kernel hands out with port 0
+     * can be taken, between this check and the service's start, by the local end of some client
+     * connection (Kafka clients open many) — a service then failed "port in use" on CI.
+     */
     private static int freePort(List<ServerSocket> held) {
-        try {
-            ServerSocket s = new ServerSocket();
-            s.setReuseAddress(false);
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            held.add(s);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = random.nextInt(FREE_PORT_MIN, FREE_PORT_MAX);
+            try {
+                ServerSocket s = new ServerSocket();
+                s.setReuseAddress(false);
+                s.bind(new InetSocketAddress("127.0.0.1", port));
+                held.add(s);
+                return port;
+            } catch (IOException e) {
+                // taken: try another
+            }
         }
+        throw new UncheckedIOException(new IOException("no free port in [" + FREE_PORT_MIN + ", " + FREE_PORT_MAX + ") after 500 attempts"));
     }
+
+    /** Where {@link #withFreePorts()} looks: below the kernel's ephemeral ports. */
+    public static final int FREE_PORT_MIN = 10000;
+    public static final int FREE_PORT_MAX = 32000;
 
     /** A base b such that b+1..b+n are free (and held until the options are built). */
     private static int freeRangeBase(List<ServerSocket> held, int n) {
