@@ -381,7 +381,7 @@ final class BenchSession implements AutoCloseable {
             }
             // a producer that writes before the broker applied the creation can stay on stale metadata
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (!led(admin)) {
+            while (!KafkaBenchmark.led(admin, Summary.TOPIC)) {
                 if (System.nanoTime() - deadline > 0) {
                     throw new CliException("the topic " + Summary.TOPIC + " at " + bootstrap + " has no leader 15 s after its creation");
                 }
@@ -391,19 +391,6 @@ final class BenchSession implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             throw new CliException("could not create the topic " + Summary.TOPIC + " at " + bootstrap + ": " + e);
-        }
-    }
-
-    /** Whether the summary topic's partition has a leader; false while the broker does not know the topic yet. */
-    private static boolean led(Admin admin) throws Exception {
-        try {
-            return admin.describeTopics(List.of(Summary.TOPIC)).allTopicNames().get(15, TimeUnit.SECONDS).get(Summary.TOPIC)
-                    .partitions().stream().allMatch(part -> part.leader() != null && !part.leader().isEmpty());
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
-                return false;
-            }
-            throw e;
         }
     }
 

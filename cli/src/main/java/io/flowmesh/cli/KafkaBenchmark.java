@@ -294,9 +294,10 @@ final class KafkaBenchmark {
         }
     }
 
-    private static boolean led(Admin admin, String topic) throws Exception {
+    /** Whether every partition of the topic has a leader; false while the broker does not know the topic yet. */
+    static boolean led(Admin admin, String topic) throws Exception {
         try {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS).get(topic).partitions().stream()
                     .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
