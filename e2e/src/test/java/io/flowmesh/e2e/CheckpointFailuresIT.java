@@ -247,8 +247,9 @@ class CheckpointFailuresIT {
         String out = "coordinator-out-" + suffix();
         CountJob.prepare(cluster.kafka(), records, in, out);
 
-        // 2 × 2,500 records/s: ~8 s uninterrupted
-        String jobId = submit(submission(2, args(in, out, 2500)));
+        // 2 × 1,000 records/s: ~20 s uninterrupted — long enough that, after restarting a TaskManager
+        // and the coordinator (~4 s each on a loaded machine), checkpoints still complete before the end
+        String jobId = submit(submission(2, args(in, out, 1000)));
         CountJob.awaitCompletedCheckpoint(cluster.kafka(), jobId, 0, Duration.ofSeconds(30));
         cluster.kill9("coordinator");
         long highestBefore = CountJob.checkpointEvents(cluster.kafka(), jobId).stream()
