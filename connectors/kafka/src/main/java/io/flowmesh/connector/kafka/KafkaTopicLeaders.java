@@ -33,11 +33,18 @@ public final class KafkaTopicLeaders {
                         .filter(d -> d.partitions().stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty()))
                         .findFirst().orElse(null);
                 if (leaderless == null) {
+                    // the leader in the metadata may not serve the partition yet: ask every leader once
+                    java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+                    described.values().forEach(d -> d.partitions().forEach(pi ->
+                            latest.put(new org.apache.kafka.common.TopicPartition(d.name(), pi.partition()),
+                                    org.apache.kafka.clients.admin.OffsetSpec.latest())));
+                    admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                     return;
                 }
                 problem = "topic " + leaderless.name() + " still has a partition without a leader: " + leaderless.partitions();
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException
+                        || e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
                     throw e;
                 }
                 problem = "the broker does not know the topics " + topics + " yet"; // it has not applied the creation
