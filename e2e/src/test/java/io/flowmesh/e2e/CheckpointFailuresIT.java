@@ -216,7 +216,8 @@ class CheckpointFailuresIT {
                     assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.FAILED_PRECONDITION);
                     try {
                         assertThat(e.getStatus().getDescription()).contains("savepoint " + savepoint + " holds state of operator "
-                                + operatorId("running-count") + " that the job does not have; remove it or allow non-restored state"
+                                + operatorId("running-count") + " (uid 'running-count', 'Running count') that the job does not have;"
+                                + " remove it or allow non-restored state"
                                 + " (-n / --allowNonRestoredState)");
                     } catch (Exception digest) {
                         throw new AssertionError(digest);
