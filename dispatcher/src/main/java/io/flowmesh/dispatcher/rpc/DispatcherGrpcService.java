@@ -258,7 +258,7 @@ public class DispatcherGrpcService extends DispatcherServiceGrpc.DispatcherServi
         return false;
     }
 
-    private static <T> void answer(StreamObserver<T> out, Supplier<T> call) {
+    static <T> void answer(StreamObserver<T> out, Supplier<T> call) {
         if (refuseIfGone(out)) {
             return;
         }
