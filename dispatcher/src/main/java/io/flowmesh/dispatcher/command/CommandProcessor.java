@@ -141,11 +141,20 @@ public class CommandProcessor {
                 ready = true;
                 LOG.infof("reading commands from %s (%d ids answered before)", topics.commands(), answered.size());
                 while (running) {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                        if (!handle(record, producer)) {
-                            rewind();
-                            break;
+                    try {
+                        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                            if (!handle(record, producer)) {
+                                rewind();
+                                break;
+                            }
                         }
+                    } catch (WakeupException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        // Kafka trouble (a commit or a poll failed): read again from the first uncommitted
+                        // command; answered ones are answered again, not executed again
+                        LOG.warnf("command topic: %s; reading again from the last committed offsets", e.toString());
+                        rewindUntilDone();
                     }
                 }
             } finally {
@@ -207,6 +216,21 @@ public class CommandProcessor {
             }
         }
         sleep(1000);
+    }
+
+    /** {@link #rewind()}, again every second until Kafka answers (or the processor stops). */
+    private void rewindUntilDone() {
+        while (running) {
+            try {
+                rewind();
+                return;
+            } catch (WakeupException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.warnf("command topic: cannot read the committed offsets (%s); trying again", e.toString());
+                sleep(1000);
+            }
+        }
     }
 
     /** Answers one record; false when its result could not be written (nothing committed then). */
