@@ -2,6 +2,7 @@ package io.flowmesh.taskmanager;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.util.Optional;
 
 /** TaskManager settings (env: FLOWMESH_TASKMANAGER_ID, FLOWMESH_TASKMANAGER_HOST, ...). */
@@ -35,4 +36,9 @@ public interface TaskManagerConfig {
     /** Buffers a remote input channel grants its producer. */
     @WithDefault("8")
     int creditsPerChannel();
+
+    /** How often the per-second metrics (records per second, busy/idle/backpressured time) are sampled; they cover the last interval. */
+    @WithName("metrics.rate-interval")
+    @WithDefault("5s")
+    java.time.Duration metricsRateInterval();
 }

@@ -306,9 +306,9 @@ public final class StreamTask implements Runnable {
         boolean metricsStarted = false;
         try {
             chain = setUp();
-            metricsListener.taskStarted(metrics);
-            metricsStarted = true;
             chain.open();
+            metricsListener.taskStarted(metrics); // after open: functions and source readers have registered their gauges
+            metricsStarted = true;
             if (hasMail) {
                 processMail();
             }
