@@ -3,6 +3,7 @@ package io.flowmesh.taskmanager;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import io.smallrye.config.WithName;
 import java.util.Optional;
 
 /** TaskManager settings (env: FLOWMESH_TASKMANAGER_ID, FLOWMESH_TASKMANAGER_HOST, ...). */
@@ -53,4 +54,9 @@ public interface TaskManagerConfig {
         @WithDefault("0s")
         Duration checkpointCompleteDelay();
     }
+
+    /** How often the per-second metrics (records per second, busy/idle/backpressured time) are sampled; they cover the last interval. */
+    @WithName("metrics.rate-interval")
+    @WithDefault("5s")
+    Duration metricsRateInterval();
 }
