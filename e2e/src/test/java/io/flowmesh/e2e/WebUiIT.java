@@ -1,0 +1,262 @@
+package io.flowmesh.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowmesh.proto.Artifact;
+import io.flowmesh.proto.JobDetails;
+import io.flowmesh.proto.JobStatus;
+import io.flowmesh.proto.VertexDetails;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * The Web UI in a real headless Chromium against a real local cluster: the page is served on the
+ * dispatcher's port; a dispatcher that cannot be reached shows a banner; a running job (the
+ * exactly-once count, checkpointing every 500 ms) is listed, its graph has one box per JobGraph
+ * vertex, its checkpoints tab lists a checkpoint the coordinator completed, and the cancel button
+ * cancels it; when the dispatcher dies the last data stays under a banner, which goes away once it
+ * is back. Expected values come from the gRPC API and the Kafka topics, not from the UI or REST
+ * code. Screenshots are kept in {@code e2e/target/web-ui/}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebUiIT {
+    private static final String JOB_NAME = "Exactly-once count example";
+    private static final int RECORDS = 20_000;
+    private static final Duration UI_WAIT = Duration.ofSeconds(30);
+
+    private TestCluster cluster;
+    private DispatcherClient client;
+    private HeadlessChromium chromium;
+    private ChromeDriver browser;
+    private Path artifacts;
+    private String ui;
+    private String jobId;
+
+    @BeforeAll
+    void start() throws Exception {
+        artifacts = TestCluster.home().resolve("e2e/target/web-ui");
+        chromium = HeadlessChromium.start(artifacts.resolve("chromium"));
+        browser = chromium.driver;
+        cluster = TestCluster.start("web-ui-it");
+        client = new DispatcherClient(cluster.dispatcher());
+        ui = "http://" + cluster.dispatcher() + "/";
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            if (chromium != null) {
+                chromium.close();
+            }
+        } finally {
+            try {
+                if (client != null) {
+                    client.close();
+                }
+            } finally {
+                if (cluster != null) {
+                    cluster.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theUiIsServedOnTheDispatcherPort(TestInfo test) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> index = http.send(HttpRequest.newBuilder(URI.create(ui)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("content-type").orElse("")).startsWith("text/html");
+        assertThat(index.body()).contains("<script type=\"module\" src=\"ui/main.js\"></script>");
+        HttpResponse<String> script = http.send(HttpRequest.newBuilder(URI.create(ui + "ui/main.js")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.headers().firstValue("content-type").orElse("")).contains("javascript");
+
+        onFailureScreenshot(test, () -> {
+            browser.get(ui);
+            awaitUi("the overview page", () -> "Overview".equals(text("#page-title")) && "true".equals(js(
+                    "return document.getElementById('nav-overview').classList.contains('active')")));
+            assertThat(browser.findElements(By.cssSelector("#nav a")).stream().map(e -> e.getText()).toList())
+                    .containsExactly("Overview", "Running Jobs", "Completed Jobs", "Task Managers", "Submit New Job");
+        });
+    }
+
+    @Test
+    @Order(2)
+    void aDispatcherThatCannotBeReachedShowsABannerInsteadOfData(TestInfo test) throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        String nowhere = "http://127.0.0.1:" + closed;
+        onFailureScreenshot(test, () -> {
+            browser.get(ui + "?dispatcher=" + nowhere + "#/overview");
+            awaitUi("the unreachable banner", () -> "unreachable".equals(js("return document.getElementById('error-banner').dataset.kind || ''")));
+            assertThat(browser.findElement(By.id("error-banner")).isDisplayed()).isTrue();
+            assertThat(text("#error-banner")).startsWith("The dispatcher is unreachable: cannot reach the dispatcher at " + nowhere + " (")
+                    .contains("No data yet.").endsWith("Retrying every 2 s.");
+            assertThat(browser.findElements(By.cssSelector("[data-testid=no-data]"))).isNotEmpty();
+            chromium.screenshot(artifacts.resolve("unreachable.png"));
+        });
+    }
+
+    @Test
+    @Order(3)
+    void aRunningJobIsListedDrawnCheckpointedAndCancelledFromTheUi(TestInfo test) throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String in = "ui-in-" + suffix;
+        String out = "ui-out-" + suffix;
+        CountJob.prepare(cluster.kafka(), RECORDS, in, out);
+        Artifact artifact = client.upload(cluster.home.resolve("examples/target/flowmesh-examples.jar"));
+        // 2 source subtasks at 100 records/s each: ~100 s of input, cancelled long before
+        jobId = client.submit(artifact.getUri(), CountJob.EXAMPLE_CLASS, 2,
+                List.of("--in", in, "--out", out, "--checkpoint-ms", "500", "--records-per-second", "100")).getJobId();
+        JobDetails running = client.awaitStatus(jobId, JobStatus.RUNNING, Duration.ofSeconds(60));
+        // Kafka source + throttle (chained), keyBy, running count + Kafka sink (chained): two vertices
+        Set<String> vertexIds = running.getVerticesList().stream().map(VertexDetails::getVertexId).collect(Collectors.toSet());
+        assertThat(vertexIds).hasSize(2);
+
+        onFailureScreenshot(test, () -> {
+            browser.get(ui + "#/jobs/running");
+            String row = "#running-jobs tr[data-job-id='" + jobId + "']";
+            awaitUi("job " + jobId + " RUNNING in the running jobs", () -> "RUNNING".equals(attr(row, "data-state")));
+            assertThat(text(row + " [data-testid=job-link]")).isEqualTo(JOB_NAME);
+            assertThat(text(row + " [data-testid=job-parallelism]")).isEqualTo("2");
+            assertThat(text(row + " [data-testid=job-start]")).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
+
+            browser.findElement(By.cssSelector(row + " [data-testid=job-link]")).click();
+            awaitUi("the job page", () -> browser.getCurrentUrl().endsWith("#/jobs/" + jobId) && jobId.equals(text("#job-id")));
+            awaitUi("one box per vertex of the job graph", () -> vertexIds.equals(Set.copyOf(jsList(
+                    "return [...document.querySelectorAll('svg [data-testid=graph-vertex]')].map(e => e.dataset.vertexId)"))));
+            Map<String, String> parallelism = running.getVerticesList().stream()
+                    .collect(Collectors.toMap(VertexDetails::getVertexId, v -> Integer.toString(v.getParallelism())));
+            for (String id : vertexIds) {
+                assertThat(text("#vertex-" + id + " [data-testid=vertex-parallelism]")).isEqualTo(parallelism.get(id));
+            }
+            assertThat(browser.findElements(By.cssSelector("svg [data-testid=graph-edge]"))).hasSize(1);
+            awaitUi("the subtasks of the first vertex", () -> browser.findElements(By.cssSelector("[data-testid=subtask-row]")).size() == 2);
+            chromium.screenshot(artifacts.resolve("job-page.png"));
+
+            long completed = CountJob.awaitCompletedCheckpoint(cluster.kafka(), jobId, 0, Duration.ofSeconds(60)).getCheckpointId();
+            browser.findElement(By.id("tab-checkpoints")).click();
+            String checkpointRow = "tr[data-testid=checkpoint-row][data-checkpoint-id='" + completed + "']";
+            awaitUi("completed checkpoint " + completed + " in the history", () -> "COMPLETED".equals(attr(checkpointRow, "data-status")));
+            awaitUi("a latest completed checkpoint", () -> attr("#latest-completed", "data-checkpoint-id") != null);
+            assertThat(Long.parseLong(attr("#latest-completed", "data-checkpoint-id"))).isGreaterThanOrEqualTo(completed);
+            chromium.screenshot(artifacts.resolve("job-checkpoints.png"));
+
+            browser.findElement(By.id("tab-overview")).click();
+            awaitUi("the graph again", () -> browser.findElements(By.cssSelector("svg [data-testid=graph-vertex]")).size() == 2);
+            browser.findElement(By.id("cancel-job")).click();
+            awaitUi("the cancel confirmation", () -> browser.findElement(By.id("cancel-confirm")).isDisplayed());
+            browser.findElement(By.id("cancel-confirm")).click();
+            assertThat(client.awaitTerminal(jobId, Duration.ofSeconds(60)).getSummary().getStatus()).isEqualTo(JobStatus.CANCELED);
+            awaitUi("the job page shows CANCELED", () -> "CANCELED".equals(attr("#job-state", "data-state")));
+            assertThat(text("#action-status")).isEqualTo("Cancellation of job " + jobId + " requested.");
+            assertThat(browser.findElement(By.id("cancel-job")).isEnabled()).isFalse();
+            chromium.screenshot(artifacts.resolve("job-page-canceled.png"));
+        });
+    }
+
+    @Test
+    @Order(4)
+    void whenTheDispatcherDiesTheLastDataStaysUnderABannerUntilItIsBack(TestInfo test) throws Exception {
+        onFailureScreenshot(test, () -> {
+            browser.get(ui + "#/overview");
+            awaitUi("the overview's data", () -> "2".equals(text("#overview-taskmanagers .card-value")));
+            cluster.kill9("dispatcher");
+            awaitUi("the unreachable banner", () -> "unreachable".equals(js("return document.getElementById('error-banner').dataset.kind || ''")));
+            assertThat(text("#error-banner")).startsWith("The dispatcher is unreachable: cannot reach the dispatcher at http://"
+                    + cluster.dispatcher() + " (").contains("Showing the data of ");
+            assertThat(text("#overview-taskmanagers .card-value")).as("the last data stays").isEqualTo("2");
+            chromium.screenshot(artifacts.resolve("dispatcher-down.png"));
+
+            cluster.restart("dispatcher");
+            awaitUi("the banner gone once the dispatcher is back", () -> "true".equals(js("return String(document.getElementById('error-banner').hidden)")));
+            assertThat(text("#overview-taskmanagers .card-value")).isEqualTo("2");
+        });
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code step}; on failure keeps a screenshot and the page's HTML named after the test. */
+    private void onFailureScreenshot(TestInfo test, Step step) throws Exception {
+        try {
+            step.run();
+        } catch (Exception | AssertionError e) {
+            String name = test.getTestMethod().map(m -> m.getName()).orElse("test");
+            try {
+                chromium.screenshot(artifacts.resolve("failed-" + name + ".png"));
+                java.nio.file.Files.writeString(artifacts.resolve("failed-" + name + ".html"), browser.getPageSource());
+            } catch (Exception ignored) {
+                // the browser may be the problem
+            }
+            throw e;
+        }
+    }
+
+    /** Waits until {@code condition} holds, reading the page afresh each time (it re-renders every 2 s). */
+    private void awaitUi(String what, Supplier<Boolean> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + UI_WAIT.toNanos();
+        Throwable last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (Boolean.TRUE.equals(condition.get())) {
+                    return;
+                }
+            } catch (WebDriverException | NullPointerException e) {
+                last = e; // an element being replaced, or not there yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the Web UI did not show " + what + " within " + UI_WAIT + " (banner: '" + text("#error-banner") + "')", last);
+    }
+
+    private String js(String script) {
+        Object value = browser.executeScript(script);
+        return value == null ? null : value.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> jsList(String script) {
+        return (List<String>) browser.executeScript(script);
+    }
+
+    /** The text of the first element matching {@code css} (null if none), as the user sees it. */
+    private String text(String css) {
+        return (String) browser.executeScript("const e = document.querySelector(arguments[0]); return e ? e.innerText.trim() : null;", css);
+    }
+
+    private String attr(String css, String name) {
+        return (String) browser.executeScript("const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;", css, name);
+    }
+}
