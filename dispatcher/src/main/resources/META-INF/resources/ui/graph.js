@@ -72,13 +72,16 @@ export function layout(nodes) {
   return { pos, width, height };
 }
 
+const IDLE_RGB = [221, 234, 252];
+const BUSY_RGB = [246, 170, 160];
+
 function busyFill(busy) {
   if (busy === null || busy === undefined || Number.isNaN(busy)) {
     return '#f4f6f9';
   }
   const b = Math.min(1, Math.max(0, busy));
-  const hue = 210 - 210 * b;
-  return `hsl(${hue.toFixed(0)}, 75%, ${(93 - 10 * b).toFixed(0)}%)`;
+  const mix = IDLE_RGB.map((c, i) => Math.round(c + (BUSY_RGB[i] - c) * b));
+  return `rgb(${mix.join(', ')})`;
 }
 
 function backpressureStroke(level, ratio) {
