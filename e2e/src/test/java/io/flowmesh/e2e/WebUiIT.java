@@ -253,7 +253,7 @@ class WebUiIT {
 
     /** The text of the first element matching {@code css} (null if none), as the user sees it. */
     private String text(String css) {
-        return (String) browser.executeScript("const e = document.querySelector(arguments[0]); return e ? e.innerText.trim() : null;", css);
+        return (String) browser.executeScript("const e = document.querySelector(arguments[0]); return e ? (e.innerText ?? e.textContent).trim() : null;", css);
     }
 
     private String attr(String css, String name) {
