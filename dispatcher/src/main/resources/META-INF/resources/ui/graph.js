@@ -10,7 +10,7 @@
  */
 import { count, esc, percent } from './format.js';
 
-const W = 240;
+const W = 280;
 const H = 104;
 const GAP_X = 90;
 const GAP_Y = 34;
@@ -129,10 +129,11 @@ export function renderGraph(nodes, selectedId, hrefFor) {
     const name = n.name || n.id;
     return `<a href="${esc(hrefFor(n.id))}" class="vertex-link">
       <g class="vertex${selected}" id="vertex-${esc(n.id)}" data-testid="graph-vertex" data-vertex-id="${esc(n.id)}"
+         data-records-in="${n.recordsIn ?? ''}" data-records-out="${n.recordsOut ?? ''}"
          data-busy="${n.busy ?? ''}" data-backpressure="${n.backpressure ?? ''}" transform="translate(${p.x},${p.y})">
         <title>${esc(name)}</title>
         <rect width="${W}" height="${H}" rx="6" fill="${busyFill(n.busy)}" stroke="${backpressureStroke(n.backpressureLevel, n.backpressure)}"/>
-        <text x="10" y="20" class="vertex-name">${esc(clip(name, 34))}</text>
+        <text x="10" y="20" class="vertex-name">${esc(clip(name, 40))}</text>
         <text x="10" y="40">Parallelism: <tspan data-testid="vertex-parallelism">${esc(n.parallelism ?? '-')}</tspan></text>
         <text x="10" y="58">Records in: ${count(n.recordsIn)}  ·  out: ${count(n.recordsOut)}</text>
         <text x="10" y="76">Busy (max): ${percent(n.busy)}</text>

@@ -59,6 +59,11 @@ class WebUiIT {
     @BeforeAll
     void start() throws Exception {
         artifacts = TestCluster.home().resolve("e2e/target/web-ui");
+        try (var old = java.nio.file.Files.list(java.nio.file.Files.createDirectories(artifacts))) {
+            for (Path p : old.filter(p -> p.getFileName().toString().endsWith(".png") || p.getFileName().toString().endsWith(".html")).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
         chromium = HeadlessChromium.start(artifacts.resolve("chromium"));
         browser = chromium.driver;
         cluster = TestCluster.start("web-ui-it");
@@ -160,7 +165,6 @@ class WebUiIT {
             }
             assertThat(browser.findElements(By.cssSelector("svg [data-testid=graph-edge]"))).hasSize(1);
             awaitUi("the subtasks of the first vertex", () -> browser.findElements(By.cssSelector("[data-testid=subtask-row]")).size() == 2);
-            chromium.screenshot(artifacts.resolve("job-page.png"));
 
             long completed = CountJob.awaitCompletedCheckpoint(cluster.kafka(), jobId, 0, Duration.ofSeconds(60)).getCheckpointId();
             browser.findElement(By.id("tab-checkpoints")).click();
@@ -172,6 +176,11 @@ class WebUiIT {
 
             browser.findElement(By.id("tab-overview")).click();
             awaitUi("the graph again", () -> browser.findElements(By.cssSelector("svg [data-testid=graph-vertex]")).size() == 2);
+            // the source's records out, from the TaskManagers' metrics, once it has emitted some (100/s per subtask)
+            awaitUi("records out of the source in its box", () -> jsList(
+                    "return [...document.querySelectorAll('svg [data-testid=graph-vertex]')].map(e => e.dataset.recordsOut)")
+                    .stream().anyMatch(v -> !v.isEmpty() && Long.parseLong(v) > 0));
+            chromium.screenshot(artifacts.resolve("job-page.png"));
             browser.findElement(By.id("cancel-job")).click();
             awaitUi("the cancel confirmation", () -> browser.findElement(By.id("cancel-confirm")).isDisplayed());
             browser.findElement(By.id("cancel-confirm")).click();

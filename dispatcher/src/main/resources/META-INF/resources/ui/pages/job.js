@@ -169,7 +169,7 @@ function checkpointsTab(data) {
   const latest = cp.latest || {};
   const history = (cp.history || []).slice().sort((a, b) => b.id - a.id);
   const rows = history.map((c) => `<tr data-testid="checkpoint-row" data-checkpoint-id="${esc(c.id)}" data-status="${esc(c.status)}">
-      <td>${esc(c.id)}</td><td>${badge(c.status)}</td><td>${c.is_savepoint ? 'Savepoint' : 'Checkpoint'}${c.checkpoint_type ? ` <span class="muted">${esc(c.checkpoint_type)}</span>` : ''}</td>
+      <td>${esc(c.id)}</td><td>${badge(c.status)}</td><td>${c.is_savepoint ? 'Savepoint' : 'Checkpoint'}${c.checkpoint_type && c.checkpoint_type !== 'CHECKPOINT' ? ` <span class="muted">${esc(c.checkpoint_type)}</span>` : ''}</td>
       <td>${time(c.trigger_timestamp)}</td><td>${time(c.latest_ack_timestamp)}</td>
       <td>${duration(c.end_to_end_duration)}</td><td>${bytes(checkpointSize(c))}</td>
       <td>${esc(c.num_acknowledged_subtasks ?? '-')}/${esc(c.num_subtasks ?? '-')}</td>
