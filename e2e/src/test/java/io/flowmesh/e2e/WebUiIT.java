@@ -2,9 +2,12 @@ package io.flowmesh.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowmesh.proto.Artifact;
+import io.flowmesh.proto.CheckpointStats;
+import io.flowmesh.proto.CheckpointStatus;
+import io.flowmesh.proto.CheckpointType;
 import io.flowmesh.proto.JobDetails;
 import io.flowmesh.proto.JobStatus;
+import io.flowmesh.proto.ListCheckpointsRequest;
 import io.flowmesh.proto.VertexDetails;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -34,11 +36,11 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The Web UI in a real headless Chromium against a real local cluster: the page is served on the
- * dispatcher's port; a dispatcher that cannot be reached shows a banner; a running job (the
- * exactly-once count, checkpointing every 500 ms) is listed, its graph has one box per JobGraph
- * vertex, its checkpoints tab lists a checkpoint the coordinator completed, and the cancel button
- * cancels it; when the dispatcher dies the last data stays under a banner, which goes away once it
- * is back. Expected values come from the gRPC API and the Kafka topics, not from the UI or REST
+ * dispatcher's port; a dispatcher that cannot be reached shows a banner; a job submitted on the
+ * submit page (jar upload and run; the exactly-once count, checkpointing every 500 ms) is listed as
+ * running, its graph has one box per JobGraph vertex, its checkpoints tab lists a checkpoint the
+ * coordinator completed, the savepoint button takes a savepoint and the cancel button cancels it;
+ * when the dispatcher dies the last data stays under a banner, which goes away once it is back. Expected values come from the gRPC API and the Kafka topics, not from the UI or REST
  * code. Screenshots are kept in {@code e2e/target/web-ui/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -131,20 +133,87 @@ class WebUiIT {
     }
 
     @Test
+    @Order(2)
+    void theGraphIsLaidOutInLayersAlongItsInputsAndColouredByBusyAndBackPressure(TestInfo test) throws Exception {
+        onFailureScreenshot(test, () -> {
+            browser.get(ui + "#/overview");
+            // a diamond a → b, a → c, b → d, c → d, listed out of order; b fully busy, c highly back-pressured
+            Object result = browser.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    import('/ui/graph.js').then((g) => {
+                      const nodes = [
+                        { id: 'd', name: 'D', parallelism: 1, inputs: [{ id: 'b', ship_strategy: 'FORWARD' }, { id: 'c', ship_strategy: 'HASH' }] },
+                        { id: 'b', name: 'B', parallelism: 2, inputs: [{ id: 'a' }], busy: 1, backpressure: 0, backpressureLevel: 'ok', recordsIn: 5, recordsOut: 7 },
+                        { id: 'c', name: 'C', parallelism: 3, inputs: [{ id: 'a' }], busy: 0, backpressure: 0.9, backpressureLevel: 'high' },
+                        { id: 'a', name: 'A', parallelism: 4, inputs: [] },
+                      ];
+                      const host = document.createElement('div');
+                      host.innerHTML = g.renderGraph(nodes, 'b', (id) => '#/x/' + id);
+                      document.body.append(host);
+                      const box = (id) => host.querySelector('[data-vertex-id="' + id + '"]');
+                      const x = (id) => box(id).transform.baseVal.getItem(0).matrix.e;
+                      const rect = (id) => box(id).querySelector('rect');
+                      done({
+                        boxes: host.querySelectorAll('[data-testid=graph-vertex]').length,
+                        edges: [...host.querySelectorAll('[data-testid=graph-edge]')].map((e) => e.dataset.source + '>' + e.dataset.target).sort().join(' '),
+                        layers: [x('a') < x('b'), x('b') === x('c'), x('c') < x('d')].join(' '),
+                        fillB: getComputedStyle(rect('b')).fill, fillC: getComputedStyle(rect('c')).fill,
+                        strokeB: getComputedStyle(rect('b')).stroke, strokeC: getComputedStyle(rect('c')).stroke,
+                        textB: box('b').textContent.replace(/\\s+/g, ' ').trim(),
+                        selected: [...host.querySelectorAll('.vertex.selected')].map((e) => e.dataset.vertexId).join(' '),
+                        link: box('d').closest('a').getAttribute('href'),
+                      });
+                      host.remove();
+                    }).catch((e) => done({ error: String(e) }));
+                    """);
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> r = (java.util.Map<String, Object>) result;
+            assertThat(r).doesNotContainKey("error");
+            assertThat(r.get("boxes")).isEqualTo(4L);
+            assertThat(r.get("edges")).isEqualTo("a>b a>c b>d c>d");
+            assertThat(r.get("layers")).isEqualTo("true true true");
+            assertThat(r.get("fillB")).as("fully busy: red").isEqualTo("rgb(246, 170, 160)");
+            assertThat(r.get("fillC")).as("idle: blue").isEqualTo("rgb(221, 234, 252)");
+            assertThat(r.get("strokeB")).as("no back pressure: blue border").isEqualTo("rgb(74, 127, 214)");
+            assertThat(r.get("strokeC")).as("high back pressure: black border").isEqualTo("rgb(34, 34, 34)");
+            assertThat(r.get("textB")).isEqualTo("B B Parallelism: 2 Records in: 5 · out: 7 Busy (max): 100% Backpressured (max): 0%");
+            assertThat(r.get("selected")).isEqualTo("b");
+            assertThat(r.get("link")).isEqualTo("#/x/d");
+        });
+    }
+
+    @Test
     @Order(3)
-    void aRunningJobIsListedDrawnCheckpointedAndCancelledFromTheUi(TestInfo test) throws Exception {
+    void aJobSubmittedInTheUiIsListedDrawnCheckpointedSavepointedAndCancelled(TestInfo test) throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String in = "ui-in-" + suffix;
         String out = "ui-out-" + suffix;
         CountJob.prepare(cluster.kafka(), RECORDS, in, out);
-        Artifact artifact = client.upload(cluster.home.resolve("examples/target/flowmesh-examples.jar"));
-        // 2 source subtasks at 100 records/s each: ~100 s of input, cancelled long before
-        jobId = client.submit(artifact.getUri(), CountJob.EXAMPLE_CLASS, 2,
-                List.of("--in", in, "--out", out, "--checkpoint-ms", "500", "--records-per-second", "100")).getJobId();
+        Path jar = cluster.home.resolve("examples/target/flowmesh-examples.jar");
+
+        onFailureScreenshot(test, () -> {
+            // submit page: upload the jar, then run it; 2 source subtasks at 100 records/s each (~100 s of input)
+            browser.get(ui + "#/submit");
+            awaitUi("the submit page", () -> browser.findElements(By.id("jar-file")).size() == 1);
+            browser.findElement(By.id("jar-file")).sendKeys(jar.toString());
+            browser.findElement(By.id("upload-jar")).click();
+            awaitUi("the upload's outcome", () -> "ok".equals(attr("#submit-status", "data-kind")));
+            String jarId = browser.findElement(By.id("jar-id")).getAttribute("value");
+            assertThat(text("#submit-status")).isEqualTo("Uploaded flowmesh-examples.jar as " + jarId + ".");
+            awaitUi("the jar in the list", () -> browser.findElements(By.cssSelector("tr[data-testid=jar-row][data-jar-id='" + jarId + "']")).size() == 1);
+            browser.findElement(By.id("entry-class")).sendKeys(CountJob.EXAMPLE_CLASS);
+            browser.findElement(By.id("parallelism")).sendKeys("2");
+            browser.findElement(By.id("program-args")).sendKeys("--in " + in + " --out " + out + " --checkpoint-ms 500 --records-per-second 100");
+            browser.findElement(By.id("run-job")).click();
+            awaitUi("the new job's page", () -> browser.getCurrentUrl().matches(".*#/jobs/[0-9a-f]{32}$"));
+            jobId = browser.getCurrentUrl().replaceAll(".*#/jobs/", "");
+        });
         JobDetails running = client.awaitStatus(jobId, JobStatus.RUNNING, Duration.ofSeconds(60));
-        // Kafka source + throttle (chained), keyBy, running count + Kafka sink (chained): two vertices
+        assertThat(running.getEntryClass()).isEqualTo(CountJob.EXAMPLE_CLASS);
+        // Kafka source + throttle (chained), keyBy, running count + Kafka sink (chained): two vertices of parallelism 2
         Set<String> vertexIds = running.getVerticesList().stream().map(VertexDetails::getVertexId).collect(Collectors.toSet());
         assertThat(vertexIds).hasSize(2);
+        assertThat(running.getVerticesList()).allSatisfy(v -> assertThat(v.getParallelism()).isEqualTo(2));
 
         onFailureScreenshot(test, () -> {
             browser.get(ui + "#/jobs/running");
@@ -158,10 +227,8 @@ class WebUiIT {
             awaitUi("the job page", () -> browser.getCurrentUrl().endsWith("#/jobs/" + jobId) && jobId.equals(text("#job-id")));
             awaitUi("one box per vertex of the job graph", () -> vertexIds.equals(Set.copyOf(jsList(
                     "return [...document.querySelectorAll('svg [data-testid=graph-vertex]')].map(e => e.dataset.vertexId)"))));
-            Map<String, String> parallelism = running.getVerticesList().stream()
-                    .collect(Collectors.toMap(VertexDetails::getVertexId, v -> Integer.toString(v.getParallelism())));
             for (String id : vertexIds) {
-                assertThat(text("#vertex-" + id + " [data-testid=vertex-parallelism]")).isEqualTo(parallelism.get(id));
+                assertThat(text("#vertex-" + id + " [data-testid=vertex-parallelism]")).isEqualTo("2");
             }
             assertThat(browser.findElements(By.cssSelector("svg [data-testid=graph-edge]"))).hasSize(1);
             awaitUi("the subtasks of the first vertex", () -> browser.findElements(By.cssSelector("[data-testid=subtask-row]")).size() == 2);
@@ -176,11 +243,20 @@ class WebUiIT {
 
             browser.findElement(By.id("tab-overview")).click();
             awaitUi("the graph again", () -> browser.findElements(By.cssSelector("svg [data-testid=graph-vertex]")).size() == 2);
-            // the source's records out, from the TaskManagers' metrics, once it has emitted some (100/s per subtask)
-            awaitUi("records out of the source in its box", () -> jsList(
-                    "return [...document.querySelectorAll('svg [data-testid=graph-vertex]')].map(e => e.dataset.recordsOut)")
-                    .stream().anyMatch(v -> !v.isEmpty() && Long.parseLong(v) > 0));
+            awaitUi("every subtask of the first vertex RUNNING", () -> jsList(
+                    "return [...document.querySelectorAll('[data-testid=subtask-row] [data-testid=state]')].map(e => e.textContent)")
+                    .equals(List.of("RUNNING", "RUNNING")));
             chromium.screenshot(artifacts.resolve("job-page.png"));
+
+            browser.findElement(By.id("trigger-savepoint")).click();
+            awaitUi("the savepoint's outcome", () -> "ok".equals(attr("#action-status", "data-kind")));
+            String shown = text("#action-status").replaceFirst("^Savepoint completed: ", "");
+            List<String> savepoints = client.stub().listCheckpoints(ListCheckpointsRequest.newBuilder().setJobId(jobId).build())
+                    .getCheckpointsList().stream()
+                    .filter(c -> c.getType() == CheckpointType.SAVEPOINT && c.getStatus() == CheckpointStatus.CHECKPOINT_COMPLETED)
+                    .map(CheckpointStats::getLocation).toList();
+            assertThat(savepoints).as("the coordinator's completed savepoints").containsExactly(shown);
+
             browser.findElement(By.id("cancel-job")).click();
             awaitUi("the cancel confirmation", () -> browser.findElement(By.id("cancel-confirm")).isDisplayed());
             browser.findElement(By.id("cancel-confirm")).click();

@@ -173,7 +173,7 @@ function checkpointsTab(data) {
       <td>${time(c.trigger_timestamp)}</td><td>${time(c.latest_ack_timestamp)}</td>
       <td>${duration(c.end_to_end_duration)}</td><td>${bytes(checkpointSize(c))}</td>
       <td>${esc(c.num_acknowledged_subtasks ?? '-')}/${esc(c.num_subtasks ?? '-')}</td>
-      <td>${esc(c.status === 'FAILED' ? (c.failure_message ?? '') : (c.external_path ?? ''))}</td></tr>`).join('');
+      <td class="mono path">${esc(c.status === 'FAILED' ? (c.failure_message ?? '') : (c.external_path ?? ''))}</td></tr>`).join('');
   const cfg = data.checkpointConfig;
   const cfgRows = cfg ? Object.entries(cfg).filter(([, v]) => typeof v !== 'object' || v === null)
     .map(([k, v]) => `<tr><td>${esc(k)}</td><td class="mono">${esc(v)}</td></tr>`).join('') : '';
