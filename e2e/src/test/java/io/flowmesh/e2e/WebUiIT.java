@@ -265,6 +265,14 @@ class WebUiIT {
             assertThat(text("#action-status")).isEqualTo("Cancellation of job " + jobId + " requested.");
             assertThat(browser.findElement(By.id("cancel-job")).isEnabled()).isFalse();
             chromium.screenshot(artifacts.resolve("job-page-canceled.png"));
+
+            browser.findElement(By.id("tab-exceptions")).click();
+            awaitUi("the exceptions tab of a cancelled (not failed) job", () -> text("[data-testid=root-exception-none]") != null);
+            assertThat(text("[data-testid=root-exception-none]")).isEqualTo("No exception: the job has not failed.");
+            browser.findElement(By.id("tab-config")).click();
+            awaitUi("the configuration tab", () -> text("#execution-config") != null);
+            assertThat(text("#execution-config")).contains("Job ID\t" + jobId).contains("Name\t" + JOB_NAME);
+            assertThat(text("#error-banner")).as("the configuration tab loads without an error").isEmpty();
         });
     }
 
@@ -274,6 +282,16 @@ class WebUiIT {
         onFailureScreenshot(test, () -> {
             browser.get(ui + "#/overview");
             awaitUi("the overview's data", () -> "2".equals(text("#overview-taskmanagers .card-value")));
+            assertThat(text("#overview-slots-total .card-value")).isEqualTo("4");
+            browser.findElement(By.id("nav-taskmanagers")).click();
+            // the test cluster: 2 TaskManagers of 2 slots, heartbeating
+            awaitUi("two TaskManagers", () -> browser.findElements(By.cssSelector("[data-testid=taskmanager-row]")).size() == 2);
+            assertThat(jsList("return [...document.querySelectorAll('[data-testid=tm-slots-total]')].map(e => e.textContent)"))
+                    .containsExactly("2", "2");
+            assertThat(jsList("return [...document.querySelectorAll('[data-testid=tm-heartbeat-age]')].map(e => e.textContent)"))
+                    .allSatisfy(age -> assertThat(age).matches("\\d+(ms|s)"));
+            browser.findElement(By.id("nav-overview")).click();
+            awaitUi("the overview again", () -> "2".equals(text("#overview-taskmanagers .card-value")));
             cluster.kill9("dispatcher");
             awaitUi("the unreachable banner", () -> "unreachable".equals(js("return document.getElementById('error-banner').dataset.kind || ''")));
             assertThat(text("#error-banner")).startsWith("The dispatcher is unreachable: cannot reach the dispatcher at http://"

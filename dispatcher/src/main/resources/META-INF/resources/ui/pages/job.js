@@ -174,9 +174,7 @@ function checkpointsTab(data) {
       <td>${duration(c.end_to_end_duration)}</td><td>${bytes(checkpointSize(c))}</td>
       <td>${esc(c.num_acknowledged_subtasks ?? '-')}/${esc(c.num_subtasks ?? '-')}</td>
       <td class="mono path">${esc(c.status === 'FAILED' ? (c.failure_message ?? '') : (c.external_path ?? ''))}</td></tr>`).join('');
-  const cfg = data.checkpointConfig;
-  const cfgRows = cfg ? Object.entries(cfg).filter(([, v]) => typeof v !== 'object' || v === null)
-    .map(([k, v]) => `<tr><td>${esc(k)}</td><td class="mono">${esc(v)}</td></tr>`).join('') : '';
+  const cfgRows = plainRows(data.checkpointConfig);
   return `<div class="cards" data-testid="checkpoint-counts" id="checkpoint-counts">
       ${['completed', 'in_progress', 'failed', 'restored', 'total'].map((k) => `<div class="card" data-testid="checkpoints-${k}"><div class="card-value">${esc(counts[k] ?? '-')}</div><div class="card-label">${esc(k.replace('_', ' '))}</div></div>`).join('')}
     </div>
@@ -207,19 +205,27 @@ function exceptionsTab(data) {
     ${history || '<p class="empty">No exceptions.</p>'}`;
 }
 
-function configTab(data) {
-  const cfg = data.config || {};
-  const exec = cfg['execution-config'] || {};
-  const plain = Object.entries(exec).filter(([, v]) => typeof v !== 'object' || v === null)
+function plainRows(object) {
+  return Object.entries(object || {}).filter(([, v]) => typeof v !== 'object' || v === null)
     .map(([k, v]) => `<tr><td>${esc(k)}</td><td class="mono">${esc(v)}</td></tr>`).join('');
+}
+
+function configTab(data) {
+  const d = data.details;
+  const cfg = data.config;
+  const exec = (cfg && cfg['execution-config']) || {};
   const user = exec['user-config'] || {};
   const userRows = Object.keys(user).sort().map((k) => `<tr data-testid="config-row" data-key="${esc(k)}"><td class="mono">${esc(k)}</td><td class="mono">${esc(user[k])}</td></tr>`).join('');
-  return `<h3>Execution Configuration</h3>
+  const checkpointing = plainRows(data.checkpointConfig);
+  return `<h3>Job</h3>
     <table class="grid" id="execution-config" data-testid="execution-config"><tbody>
-      <tr><td>Job ID</td><td class="mono">${esc(cfg.jid ?? '-')}</td></tr><tr><td>Name</td><td>${esc(cfg.name ?? '-')}</td></tr>${plain}</tbody></table>
-    <h3>User Configuration</h3>
-    ${userRows ? `<table class="grid" id="user-config" data-testid="user-config"><thead><tr><th>Key</th><th>Value</th></tr></thead><tbody>${userRows}</tbody></table>`
-      : '<p class="empty">No user configuration.</p>'}`;
+      <tr><td>Job ID</td><td class="mono">${esc(d.jid)}</td></tr><tr><td>Name</td><td>${esc(d.name)}</td></tr>
+      ${d.maxParallelism ? `<tr><td>Max Parallelism</td><td>${esc(d.maxParallelism)}</td></tr>` : ''}${plainRows(exec)}</tbody></table>
+    ${cfg ? `<h3>User Configuration</h3>
+      ${userRows ? `<table class="grid" id="user-config" data-testid="user-config"><thead><tr><th>Key</th><th>Value</th></tr></thead><tbody>${userRows}</tbody></table>`
+        : '<p class="empty">No user configuration.</p>'}`
+      : `<p class="empty" data-testid="job-config-unavailable">This dispatcher does not serve the job's configuration (GET /jobs/${esc(d.jid)}/config).</p>`}
+    ${checkpointing ? `<h3>Checkpointing</h3><table class="grid" data-testid="checkpoint-config"><tbody>${checkpointing}</tbody></table>` : ''}`;
 }
 
 function status(root, text, kind) {
@@ -284,7 +290,8 @@ export default {
         data.exceptions = await get(`/jobs/${enc(jobId)}/exceptions`);
         break;
       case 'config':
-        data.config = await get(`/jobs/${enc(jobId)}/config`);
+        [data.config, data.checkpointConfig] = await Promise.all([
+          optional(`/jobs/${enc(jobId)}/config`), optional(`/jobs/${enc(jobId)}/checkpoints/config`)]);
         break;
       default:
         await loadOverview(jobId, details, params, data);
