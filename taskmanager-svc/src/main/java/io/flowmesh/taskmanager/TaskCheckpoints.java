@@ -164,10 +164,11 @@ public class TaskCheckpoints {
                 }
                 case COMPLETED -> {
                     Duration delay = config.faultInjection().checkpointCompleteDelay();
+                    boolean endOfInput = e.getCompleted().getEndOfInput();
                     if (delay.isZero()) {
-                        task.notifyCheckpointComplete(e.getCheckpointId());
+                        task.notifyCheckpointComplete(e.getCheckpointId(), endOfInput);
                     } else {
-                        delayedCompletions.schedule(() -> task.notifyCheckpointComplete(e.getCheckpointId()), delay.toMillis(),
+                        delayedCompletions.schedule(() -> task.notifyCheckpointComplete(e.getCheckpointId(), endOfInput), delay.toMillis(),
                                 java.util.concurrent.TimeUnit.MILLISECONDS);
                     }
                 }
@@ -213,10 +214,12 @@ public class TaskCheckpoints {
     private CheckpointResponder responder(TaskDeploymentDescriptor tdd) {
         return new CheckpointResponder() {
             @Override
-            public void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, long syncMillis, long asyncMillis) {
+            public void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, long syncMillis, long asyncMillis,
+                    boolean endOfInput) {
                 publish(event(checkpointId).setAcknowledge(AcknowledgeCheckpoint.newBuilder().setVertexId(tdd.getVertexId())
                         .setSubtaskIndex(tdd.getSubtaskIndex()).addAllOperatorStates(states).setStateSizeBytes(sizeBytes)
-                        .setSyncDurationMs(syncMillis).setAsyncDurationMs(asyncMillis)).build());
+                        .setSyncDurationMs(syncMillis).setAsyncDurationMs(asyncMillis).setSource(tdd.getInputsCount() == 0)
+                        .setEndOfInput(endOfInput)).build());
             }
 
             @Override

@@ -320,7 +320,8 @@ public final class JobCheckpoints {
         lastEndMs = nowMs;
         consecutiveFailures = 0;
         actions.publish(event(p.id(), p.attempt(), nowMs)
-                .setCompleted(CheckpointCompleted.newBuilder().setMetadataUri(CheckpointStorage.metadataUri(p.location())).setType(p.type())).build());
+                .setCompleted(CheckpointCompleted.newBuilder().setMetadataUri(CheckpointStorage.metadataUri(p.location())).setType(p.type())
+                        .setEndOfInput(p.coversEndOfInput())).build());
         history.completed(p.id(), nowMs);
         actions.recordCompleted(jobId, p.type(), nowMs - p.triggerTimestampMs(), p.stateSizeBytes());
         LOG.infof("completed %s %d of job %s (%d subtasks, %d bytes, %d ms)", p.type(), p.id(), jobId, p.totalSubtasks(), p.stateSizeBytes(),

@@ -79,6 +79,26 @@ public final class PendingCheckpoint {
     }
 
     /**
+     * Every source subtask of the graph acknowledged with its input ended: once complete, this is the
+     * job's final checkpoint (the sources finish when they learn it). False while a source has not
+     * acknowledged.
+     */
+    public boolean coversEndOfInput() {
+        for (JobVertex v : graph.getVerticesList()) {
+            if (!v.getIsSource()) {
+                continue;
+            }
+            for (int i = 0; i < v.getParallelism(); i++) {
+                AcknowledgeCheckpoint ack = acks.get(v.getVertexId() + "#" + i);
+                if (ack == null || !ack.getEndOfInput()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
      * The {@code _metadata} content: one OperatorState per operator id of the graph (vertex order,
      * head of each chain first) with the vertex's parallelism and max parallelism and the acked
      * subtask states of that operator, by subtask index. States of operator ids the graph does not

@@ -10,14 +10,20 @@ import java.util.List;
 public interface CheckpointResponder {
     CheckpointResponder NONE = new CheckpointResponder() {
         @Override
-        public void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, long syncMillis, long asyncMillis) {}
+        public void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, long syncMillis, long asyncMillis,
+                boolean endOfInput) {}
 
         @Override
         public void decline(long checkpointId, Throwable cause) {}
     };
 
-    /** The subtask's state for {@code checkpointId} is durable at the given files. */
-    void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, long syncMillis, long asyncMillis);
+    /**
+     * The subtask's state for {@code checkpointId} is durable at the given files. {@code endOfInput}:
+     * the subtask is a source whose input had ended before the barrier (it emits nothing after it);
+     * false for every other subtask.
+     */
+    void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, long syncMillis, long asyncMillis,
+            boolean endOfInput);
 
     void decline(long checkpointId, Throwable cause);
 }

@@ -38,6 +38,9 @@ final class LocalCheckpointCoordinator implements AutoCloseable {
     private long pendingId = -1;
     private final List<OperatorSubtaskState> acks = new ArrayList<>();
     private int acked;
+    /** Source subtasks that acknowledged the pending checkpoint with their input ended. */
+    private int sourcesAtEnd;
+    private final int sources;
     private Completed latest;
     private int completedCount;
 
@@ -49,6 +52,7 @@ final class LocalCheckpointCoordinator implements AutoCloseable {
         this.intervalMillis = intervalMillis;
         this.exactlyOnce = exactlyOnce;
         this.subtasks = graph.getVerticesList().stream().mapToInt(JobVertex::getParallelism).sum();
+        this.sources = graph.getVerticesList().stream().filter(JobVertex::getIsSource).mapToInt(JobVertex::getParallelism).sum();
         this.nextId = firstId;
     }
 
@@ -59,6 +63,7 @@ final class LocalCheckpointCoordinator implements AutoCloseable {
         pendingId = -1;
         acks.clear();
         acked = 0;
+        sourcesAtEnd = 0;
     }
 
     void start() {
@@ -92,6 +97,7 @@ final class LocalCheckpointCoordinator implements AutoCloseable {
         pendingId = nextId++;
         acks.clear();
         acked = 0;
+        sourcesAtEnd = 0;
         CheckpointBarrier barrier = new CheckpointBarrier(pendingId, System.currentTimeMillis(), CheckpointType.CHECKPOINT,
                 "mem://" + graph.getJobId() + "/chk-" + pendingId, exactlyOnce);
         for (StreamTask t : tasks) {
@@ -104,14 +110,20 @@ final class LocalCheckpointCoordinator implements AutoCloseable {
     CheckpointResponder responder(StreamTask[] task) {
         return new CheckpointResponder() {
             @Override
-            public void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, long syncMillis, long asyncMillis) {
+            public void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, long syncMillis, long asyncMillis,
+                    boolean endOfInput) {
                 List<StreamTask> notify = null;
+                boolean finalCheckpoint = false;
                 synchronized (LocalCheckpointCoordinator.this) {
                     if (checkpointId != pendingId || !tasks.contains(task[0])) {
                         return;
                     }
                     acks.addAll(states);
+                    if (endOfInput) {
+                        sourcesAtEnd++;
+                    }
                     if (++acked == subtasks) {
+                        finalCheckpoint = sourcesAtEnd == sources;
                         latest = new Completed(checkpointId, operatorStates(acks));
                         completedCount++;
                         pendingId = -1;
@@ -119,7 +131,8 @@ final class LocalCheckpointCoordinator implements AutoCloseable {
                     }
                 }
                 if (notify != null) {
-                    notify.forEach(t -> t.notifyCheckpointComplete(checkpointId));
+                    boolean endOfAllInput = finalCheckpoint;
+                    notify.forEach(t -> t.notifyCheckpointComplete(checkpointId, endOfAllInput));
                 }
             }
 

@@ -95,6 +95,10 @@ public final class StreamTask implements Runnable {
     /** Stop with savepoint: the id whose completion ends a source's input (until then the source reads nothing); -1 when none. */
     private long stopAfterCheckpoint = -1;
     private boolean stopRequested;
+    /** A source whose reader reached the end of its input and now waits for the final checkpoint. */
+    private boolean inputEnded;
+    /** A checkpoint that covers the end of every source completed: the waiting source finishes. */
+    private boolean finalCheckpointCompleted;
     private BarrierAligner aligner;
     private Thread thread;
     private long lastFlushNanos;
@@ -165,12 +169,24 @@ public final class StreamTask implements Runnable {
 
     /** Checkpoint {@code id} is complete (any thread): the chain commits what it covers. */
     public void notifyCheckpointComplete(long id) {
+        notifyCheckpointComplete(id, false);
+    }
+
+    /**
+     * Checkpoint {@code id} is complete (any thread): the chain commits what it covers.
+     * {@code endOfInput}: every source had reached the end of its input when it took the checkpoint
+     * (its final checkpoint), so a source waiting for it finishes.
+     */
+    public void notifyCheckpointComplete(long id, boolean endOfInput) {
         post(() -> {
             if (chain != null) {
                 chain.notifyCheckpointComplete(id);
             }
             if (id == stopAfterCheckpoint) {
                 stopRequested = true;
+            }
+            if (endOfInput && inputEnded) {
+                finalCheckpointCompleted = true;
             }
         });
     }
@@ -239,6 +255,7 @@ public final class StreamTask implements Runnable {
         }
         long syncMillis = (System.nanoTime() - start) / 1_000_000;
         List<OperatorChain.OperatorSnapshot> toUpload = snapshots;
+        boolean endOfInput = inputEnded;
         uploadExecutor.execute(() -> {
             long asyncStart = System.nanoTime();
             try {
@@ -252,7 +269,8 @@ public final class StreamTask implements Runnable {
                             .setSubtaskIndex(tdd.getSubtaskIndex()).setUri(uri).setSizeBytes(snap.bytes().length)
                             .setKeyGroupStart(snap.keyGroupStart()).setKeyGroupEnd(snap.keyGroupEnd()).build());
                 }
-                checkpointResponder.acknowledge(barrier.id(), states, size, syncMillis, (System.nanoTime() - asyncStart) / 1_000_000);
+                checkpointResponder.acknowledge(barrier.id(), states, size, syncMillis, (System.nanoTime() - asyncStart) / 1_000_000,
+                        endOfInput);
             } catch (Exception e) {
                 checkpointResponder.decline(barrier.id(), e);
             }
@@ -528,6 +546,9 @@ public final class StreamTask implements Runnable {
             InputStatus status = reader.pollNext(readerOutput);
             if (status == InputStatus.END_OF_INPUT) {
                 output.emitWatermark(Long.MAX_VALUE);
+                if (waitsForFinalCheckpoint()) {
+                    awaitFinalCheckpoint();
+                }
                 return;
             }
             if (watermarks != null && !splitOutputs.isEmpty()) {
@@ -542,6 +563,42 @@ public final class StreamTask implements Runnable {
             } else {
                 maybeFlushOnTimeout();
             }
+        }
+    }
+
+    /**
+     * Whether a source whose input ended waits for a final checkpoint before it ends its output, as
+     * Flink does since 1.15: when the job takes checkpoints ({@code execution.checkpointing.interval}
+     * set — the coordinator's rule) and {@code execution.checkpointing.checkpoints-after-tasks-finish}
+     * (or its {@code .enabled} form) is not false. Then the exactly-once sinks commit their last
+     * transaction on a checkpoint, and a failure after the commit restores a state that replays nothing.
+     */
+    private boolean waitsForFinalCheckpoint() {
+        Map<String, String> conf = tdd.getConfigurationMap();
+        String afterFinish = conf.getOrDefault("execution.checkpointing.checkpoints-after-tasks-finish",
+                conf.getOrDefault("execution.checkpointing.checkpoints-after-tasks-finish.enabled", "true"));
+        return stateStorage != null && conf.containsKey("execution.checkpointing.interval") && !afterFinish.trim().equalsIgnoreCase("false");
+    }
+
+    /**
+     * The end of a source's input with checkpoints: everything read is emitted (and the final
+     * watermark); the source now takes part in checkpoints without emitting records, each
+     * acknowledgement saying its input ended, until a checkpoint completes that covers the end of
+     * every source. Only then does it end its output (END_OF_PARTITION downstream), so no subtask
+     * finishes before the state that covers all output is complete. A stop with savepoint or a
+     * cancellation ends the wait.
+     */
+    private void awaitFinalCheckpoint() throws Exception {
+        inputEnded = true;
+        flushAll();
+        while (!cancelled && !finalCheckpointCompleted && !stopRequested) {
+            if (hasMail) {
+                processMail();
+                continue;
+            }
+            metrics.markIdle(System.nanoTime());
+            LockSupport.parkNanos(1_000_000);
+            metrics.markBusy(System.nanoTime());
         }
     }
 
