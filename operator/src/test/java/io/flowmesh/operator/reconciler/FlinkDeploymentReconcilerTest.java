@@ -465,4 +465,17 @@ class FlinkDeploymentReconcilerTest {
         assertThat(fixed.getStatus().getLifecycleState()).isEqualTo(ResourceLifecycleState.UPGRADING);
         assertThat(h.service.calls).containsExactly("stop-with-savepoint job-1", "delete flowmesh-jobs/wordcount haData=true");
     }
+
+    @Test
+    void invalidNewDeploymentDeploysNothing() {
+        FlinkDeployment d = Resources.application("wordcount", UpgradeMode.LAST_STATE);
+        d.getSpec().getFlinkConfiguration().remove("high-availability.type");
+        h.create(d);
+        FlinkDeployment after = h.reconcile("wordcount");
+        assertThat(after.getStatus().getError()).isEqualTo("Job could not be upgraded with last-state while HA disabled");
+        assertThat(after.getStatus().getLifecycleState()).isEqualTo(ResourceLifecycleState.CREATED);
+        assertThat(after.getStatus().getReconciliationStatus().getLastReconciledSpec()).isNull();
+        assertThat(h.service.calls).isEmpty();
+        assertThat(h.eventReasons("wordcount")).containsExactly("ValidationError", "LifecycleStateChanged");
+    }
 }
