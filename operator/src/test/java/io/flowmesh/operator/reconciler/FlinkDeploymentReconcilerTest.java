@@ -75,7 +75,7 @@ class FlinkDeploymentReconcilerTest {
         assertThat(SpecJson.read(second.getStatus().getReconciliationStatus().getLastStableSpec(), FlinkDeploymentSpec.class)
                 .getJob().getParallelism()).isEqualTo(2);
         var submission = h.service.jobs.get("job-1").submission;
-        assertThat(submission.entryClass()).isEqualTo("io.flowmesh.examples.WordCount");
+        assertThat(submission.entryClass()).isEqualTo("io.flowmesh.examples.KeyedCountExample");
         assertThat(submission.args()).containsExactly("--records", "1000");
         assertThat(submission.configuration()).containsEntry("state.checkpoints.dir", Resources.CHECKPOINTS);
         assertThat(h.eventReasons("wordcount")).containsExactly(

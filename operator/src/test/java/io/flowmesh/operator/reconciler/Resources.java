@@ -35,7 +35,7 @@ final class Resources {
         FlinkDeployment d = session(name);
         JobSpec job = new JobSpec();
         job.setJarURI("s3://flowmesh/jars/wordcount.jar");
-        job.setEntryClass("io.flowmesh.examples.WordCount");
+        job.setEntryClass("io.flowmesh.examples.KeyedCountExample");
         job.setArgs(List.of("--records", "1000"));
         job.setParallelism(2);
         job.setUpgradeMode(mode);
