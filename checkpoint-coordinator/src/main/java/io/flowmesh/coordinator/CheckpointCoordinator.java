@@ -28,6 +28,8 @@ import io.flowmesh.proto.SavepointStatus;
 import io.flowmesh.proto.TriggerSavepointResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.ShutdownEvent;
@@ -107,7 +109,19 @@ public class CheckpointCoordinator {
     private TopicReplay checkpointReplay;
     private CheckpointActions actions;
 
-    private record JobMetrics(AtomicLong lastDurationMs, AtomicLong lastSizeBytes) {}
+    /**
+     * One job's checkpoint metrics with Flink's names, written by the coordinator thread, read by the
+     * scrape: registered once the job's name is known (its graph loaded), removed when the job ended
+     * and nothing is pending.
+     */
+    private static final class JobMetrics {
+        final AtomicLong lastDurationMs = new AtomicLong();
+        final AtomicLong lastSizeBytes = new AtomicLong();
+        final AtomicLong completed = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+        final AtomicLong inProgress = new AtomicLong();
+        java.util.List<Meter> meters = java.util.List.of();
+    }
 
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
@@ -237,16 +251,49 @@ public class CheckpointCoordinator {
 
     private JobCheckpoints jobCheckpoints(String jobId) {
         return checkpoints.computeIfAbsent(jobId, id -> {
-            metrics.put(id, new JobMetrics(
-                    meters.gauge("flowmesh_checkpoint_last_duration_ms", Tags.of("job_id", id), new AtomicLong()),
-                    meters.gauge("flowmesh_checkpoint_last_size_bytes", Tags.of("job_id", id), new AtomicLong())));
+            metrics.put(id, new JobMetrics());
             return new JobCheckpoints(id, config.historySize(), actions);
         });
+    }
+
+    /** On the coordinator thread: copies each job's counts for the scrape; registers and removes the jobs' gauges. */
+    private void updateJobMetrics() {
+        for (Map.Entry<String, JobMetrics> e : metrics.entrySet()) {
+            String jobId = e.getKey();
+            JobMetrics m = e.getValue();
+            JobCheckpoints cps = checkpoints.get(jobId);
+            JobView job = jobs.get(jobId);
+            if (cps != null) {
+                m.completed.set(cps.history().completedCount());
+                m.failed.set(cps.history().failedCount());
+                m.inProgress.set(cps.pending().isPresent() ? 1 : 0);
+            }
+            boolean ended = job == null || job.isTerminal();
+            if (ended && m.inProgress.get() == 0) {
+                if (!m.meters.isEmpty()) {
+                    m.meters.forEach(meters::remove);
+                    m.meters = java.util.List.of();
+                }
+            } else if (m.meters.isEmpty() && job != null && job.graph().isPresent()) {
+                Tags tags = Tags.of("job_id", jobId, "job_name", job.graph().get().getJobName());
+                m.meters = java.util.List.of(
+                        gauge("flink_jobmanager_job_lastCheckpointDuration", tags, m.lastDurationMs),
+                        gauge("flink_jobmanager_job_lastCheckpointSize", tags, m.lastSizeBytes),
+                        gauge("flink_jobmanager_job_numberOfCompletedCheckpoints", tags, m.completed),
+                        gauge("flink_jobmanager_job_numberOfFailedCheckpoints", tags, m.failed),
+                        gauge("flink_jobmanager_job_numberOfInProgressCheckpoints", tags, m.inProgress));
+            }
+        }
+    }
+
+    private Meter gauge(String name, Tags tags, AtomicLong value) {
+        return Gauge.builder(name, value, AtomicLong::get).tags(tags).strongReference(true).register(meters);
     }
 
     private void tick() {
         try {
             runningJobs.set(jobs.values().stream().filter(j -> j.status() == JobStatus.RUNNING).count());
+            updateJobMetrics();
             if (!lifecycleCaughtUp || !checkpointsCaughtUp) {
                 return;
             }
@@ -477,15 +524,14 @@ public class CheckpointCoordinator {
 
         @Override
         public void recordCompleted(String jobId, CheckpointType type, long durationMs, long stateSizeBytes) {
-            meters.counter("flowmesh_checkpoints_completed", "job_id", jobId).increment();
             JobMetrics m = metrics.get(jobId);
-            m.lastDurationMs().set(durationMs);
-            m.lastSizeBytes().set(stateSizeBytes);
+            m.lastDurationMs.set(durationMs);
+            m.lastSizeBytes.set(stateSizeBytes);
         }
 
         @Override
         public void recordFailed(String jobId, CheckpointType type) {
-            meters.counter("flowmesh_checkpoints_failed", "job_id", jobId).increment();
+            // counted by the job's history; the gauges read it at the next tick
         }
     }
 }

@@ -119,6 +119,21 @@ class CheckpointCoordinatorIT {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /** The value of Flink's job-level metric {@code name} for {@code job} in the scrape; null when absent. */
+    private static Double jobMetric(String metrics, String name, String job) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + "\\{job_id=\"" + job + "\",job_name=\"[^\"]*\",?} (\\S+)$")
+                .matcher(metrics);
+        return m.find() ? Double.valueOf(m.group(1)) : null;
+    }
+
+    private Double jobMetric(String name, String job) {
+        try {
+            return jobMetric(metrics(), name, job);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void periodicCheckpointsCompleteWithMetadataAndKeepNumRetained() throws Exception {
         String job = "aaaa0000000000000000000000000001";
@@ -172,10 +187,14 @@ class CheckpointCoordinatorIT {
                 .setDurationMs(bus.awaitCompleted(job, 4).getTimestampMs() - bus.awaitTrigger(job, 4).getTimestampMs())
                 .setStateSizeBytes(size4).setLocation(location(job, 4)).setAcknowledgedSubtasks(3).setTotalSubtasks(3).build());
 
+        // the gauges follow the coordinator's tick
+        eventually("4 completed checkpoints in the metrics", () -> Double.valueOf(4).equals(jobMetric("flink_jobmanager_job_numberOfCompletedCheckpoints", job)));
         String metrics = metrics();
-        assertThat(metrics).contains("flowmesh_checkpoints_completed_total{job_id=\"" + job + "\"} 4.0");
-        assertThat(metrics).contains("flowmesh_checkpoint_last_size_bytes{job_id=\"" + job + "\"} " + size4 + ".0");
-        assertThat(metrics).contains("flowmesh_checkpoint_last_duration_ms{job_id=\"" + job + "\"} " + fourth.getDurationMs() + ".0");
+        assertThat(jobMetric(metrics, "flink_jobmanager_job_lastCheckpointSize", job)).isEqualTo((double) size4);
+        assertThat(jobMetric(metrics, "flink_jobmanager_job_lastCheckpointDuration", job)).isEqualTo((double) fourth.getDurationMs());
+        assertThat(jobMetric(metrics, "flink_jobmanager_job_numberOfFailedCheckpoints", job)).isZero();
+        assertThat(jobMetric(metrics, "flink_jobmanager_job_numberOfInProgressCheckpoints", job)).isEqualTo(1.0);
+        assertThat(metrics).doesNotContain("flowmesh_checkpoints_completed_total");
 
         bus.jobStatus(job, JobStatus.CANCELED, 0);
         CheckpointEvent abort = bus.awaitAbort(job, 5);
@@ -236,10 +255,10 @@ class CheckpointCoordinatorIT {
         assertThat(history.getCompleted()).isEqualTo(1);
         assertThat(history.getFailed()).isEqualTo(3 + laterFailures);
         assertThat(history.getLatestCompletedId()).isEqualTo(4);
-        java.util.regex.Matcher failedMetric = java.util.regex.Pattern
-                .compile("flowmesh_checkpoints_failed_total\\{job_id=\"" + job + "\"} ([0-9.]+)").matcher(metrics);
-        assertThat(failedMetric.find()).as("the failed-checkpoints counter of job " + job).isTrue();
-        assertThat(Double.parseDouble(failedMetric.group(1))).isBetween(3.0, 3.0 + laterFailures);
+        Double failedMetric = jobMetric(metrics, "flink_jobmanager_job_numberOfFailedCheckpoints", job);
+        assertThat(failedMetric).as("the failed-checkpoints gauge of job " + job).isNotNull();
+        assertThat(failedMetric).isBetween(3.0, 3.0 + laterFailures);
+        assertThat(jobMetric(metrics, "flink_jobmanager_job_numberOfCompletedCheckpoints", job)).isEqualTo(1.0);
         bus.jobStatus(job, JobStatus.CANCELED, 1);
     }
 

@@ -3,7 +3,7 @@ package io.flowmesh.cli;
 import io.flowmesh.proto.CheckpointHistory;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
                 "state size, acknowledged/total subtasks, path; and the counts. Exits 1 when the job is unknown."},
         footer = {"", "Examples:",
                 "  ./flowmesh checkpoints 3f0c8e2a9b1d4c6e8f7a6b5c4d3e2f1a",
-                "  ./flowmesh checkpoints --json 3f0c8e2a9b1d4c6e8f7a6b5c4d3e2f1a"})
+                "  ./flowmesh checkpoints -o json 3f0c8e2a9b1d4c6e8f7a6b5c4d3e2f1a   (also --json)"})
 final class CheckpointsCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -22,14 +22,15 @@ final class CheckpointsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "<job-id>")
     String jobId;
 
-    @Option(names = "--json", description = "Print JSON with the field names of Flink's REST API (/jobs/:jobid/checkpoints).")
-    boolean json;
+    /** JSON here has the field names of Flink's REST API ({@code /jobs/:jobid/checkpoints}). */
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() {
         try (DispatcherClient client = cli.client()) {
             CheckpointHistory history = client.listCheckpoints(jobId);
-            if (json) {
+            if (output.isJson()) {
                 cli.out.println(Formats.checkpointsJson(history));
             } else {
                 Formats.printCheckpoints(history, cli.out, cli.zone);

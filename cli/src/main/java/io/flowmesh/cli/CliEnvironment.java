@@ -68,6 +68,12 @@ public record CliEnvironment(Map<String, String> env, Path home) {
         return localClusterState().map(LocalClusterState::dispatcherAddress).orElse(DEFAULT_DISPATCHER);
     }
 
+    /** {@code $FLOWMESH_TOKEN}: the dispatcher's bearer token, or null when unset or blank. */
+    public String token() {
+        String token = env.get("FLOWMESH_TOKEN");
+        return token == null || token.isBlank() ? null : token.strip();
+    }
+
     /** The default local cluster's recorded state, if there is a readable one. */
     public Optional<LocalClusterState> localClusterState() {
         try {

@@ -6,6 +6,11 @@ import io.flowmesh.proto.ArtifactChunk;
 import io.flowmesh.proto.CancelJobResponse;
 import io.flowmesh.proto.CheckpointHistory;
 import io.flowmesh.proto.CheckpointType;
+import io.flowmesh.proto.ClusterOverview;
+import io.flowmesh.proto.Empty;
+import io.flowmesh.proto.LifecycleEvent;
+import io.flowmesh.proto.WatchJobsRequest;
+import io.flowmesh.proto.WatchStart;
 import io.flowmesh.proto.DispatcherServiceGrpc;
 import io.flowmesh.proto.JobDetails;
 import io.flowmesh.proto.JobEventsRequest;
@@ -21,11 +26,14 @@ import io.flowmesh.proto.SubmitJobResponse;
 import io.flowmesh.proto.TriggerSavepointRequest;
 import io.flowmesh.proto.TriggerSavepointResponse;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
+import java.util.Iterator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -41,7 +49,8 @@ import java.util.function.Supplier;
  * The CLI's side of {@code DispatcherService}: one plaintext channel to {@code host:port}, a
  * deadline on every call ({@link #CALL_DEADLINE}; {@link #SUBMIT_DEADLINE} for upload and submit),
  * and every gRPC failure turned into a {@link CliException} whose message says what failed and why
- * ({@code cannot reach the dispatcher at host:port} when nothing answers).
+ * ({@code cannot reach the dispatcher at host:port} when nothing answers). With a token, every call
+ * carries {@code authorization: Bearer <token>}.
  *
  * <p>Blocking; one caller thread at a time. Close it to shut the channel down.
  */
@@ -58,6 +67,11 @@ public final class DispatcherClient implements AutoCloseable {
     private final DispatcherServiceGrpc.DispatcherServiceStub async;
 
     public DispatcherClient(String address) {
+        this(address, null);
+    }
+
+    /** @param token the dispatcher's bearer token ({@code $FLOWMESH_TOKEN}); null or blank: none */
+    public DispatcherClient(String address, String token) {
         this.address = address;
         int colon = address.lastIndexOf(':');
         int port;
@@ -67,15 +81,23 @@ public final class DispatcherClient implements AutoCloseable {
             port = -1;
         }
         if (colon <= 0 || port < 1 || port > 65535) {
-            throw new CliException("invalid dispatcher address '" + address + "': expected host:port");
+            throw new CliException("invalid dispatcher address '" + address + "': expected host:port", 2);
         }
         String host = address.substring(0, colon).replace("[", "").replace("]", "");
         this.channel = NettyChannelBuilder.forAddress(new InetSocketAddress(host, port))
                 .usePlaintext()
                 .maxInboundMessageSize(64 << 20)
                 .build();
-        this.blocking = DispatcherServiceGrpc.newBlockingStub(channel);
-        this.async = DispatcherServiceGrpc.newStub(channel);
+        DispatcherServiceGrpc.DispatcherServiceBlockingStub b = DispatcherServiceGrpc.newBlockingStub(channel);
+        DispatcherServiceGrpc.DispatcherServiceStub a = DispatcherServiceGrpc.newStub(channel);
+        if (token != null && !token.isBlank()) {
+            Metadata headers = new Metadata();
+            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token.strip());
+            b = b.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+            a = a.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
+        this.blocking = b;
+        this.async = a;
     }
 
     public String address() {
@@ -162,6 +184,28 @@ public final class DispatcherClient implements AutoCloseable {
     public CheckpointHistory listCheckpoints(String jobId) {
         return call("could not list the checkpoints of job " + jobId, CALL_DEADLINE,
                 () -> stub().listCheckpoints(ListCheckpointsRequest.newBuilder().setJobId(jobId).build()));
+    }
+
+    public ClusterOverview overview() {
+        return call("could not get the cluster overview", CALL_DEADLINE, () -> stub().getClusterOverview(Empty.getDefaultInstance()));
+    }
+
+    /**
+     * Follows lifecycle events (WatchJobs): hands each to {@code sink} as it arrives, without a deadline,
+     * until the stream ends (a one-job stream ends after the job's terminal status).
+     */
+    public void watch(String jobId, boolean fromNow, java.util.function.Consumer<LifecycleEvent> sink) {
+        String what = jobId.isEmpty() ? "could not watch the jobs" : "could not watch job " + jobId;
+        WatchJobsRequest request = WatchJobsRequest.newBuilder().setJobId(jobId)
+                .setStart(fromNow ? WatchStart.WATCH_FROM_NOW : WatchStart.WATCH_FROM_BEGINNING).build();
+        try {
+            Iterator<LifecycleEvent> events = blocking.watchJobs(request);
+            while (events.hasNext()) {
+                sink.accept(events.next());
+            }
+        } catch (StatusRuntimeException e) {
+            throw failure(what, e, CALL_DEADLINE);
+        }
     }
 
     private DispatcherServiceGrpc.DispatcherServiceBlockingStub stub() {

@@ -14,21 +14,29 @@ import picocli.CommandLine.Spec;
  * {@code flowmesh}: the command line of Flowmesh, with Apache Flink's verbs.
  *
  * <p>Exit codes: 0 success; 1 the job failed or the operation was refused (one line
- * {@code Error: <what failed>: <why>} on stderr); 2 usage errors. Every verb has {@code --help}.
+ * {@code Error: <what failed>: <why>} on stderr); 2 usage errors. Every verb has {@code --help}
+ * with examples and {@code --output json} ({@code --json}). The dispatcher's bearer token, if it
+ * has one, comes from {@code $FLOWMESH_TOKEN}.
  * The dispatcher is found by {@link CliEnvironment#dispatcher}. Commands run on the calling
  * thread and print to the streams given to {@link #execute}, so tests run them in-process.
  */
 @Command(name = "flowmesh", mixinStandardHelpOptions = true, versionProvider = FlowmeshCli.Version.class,
         description = "Runs and inspects Flowmesh jobs; starts a local cluster.",
         subcommands = {RunCommand.class, ListCommand.class, InfoCommand.class, CancelCommand.class,
-                SavepointCommand.class, StopCommand.class, CheckpointsCommand.class, EventsCommand.class, LocalCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+                SavepointCommand.class, StopCommand.class, CheckpointsCommand.class, EventsCommand.class, WatchCommand.class,
+                OverviewCommand.class, LocalCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  ./flowmesh demo                    local cluster + the example job",
                 "  ./flowmesh run -p 2 my-job.jar     run a job jar, wait for its end",
                 "  ./flowmesh list --all              every job the cluster knows",
+                "  ./flowmesh list -o json            the same as JSON, for scripts",
+                "  ./flowmesh watch <job-id>          follow a job's events until it ends",
                 "  ./flowmesh stop <job-id>           stop a job with a savepoint",
                 "  ./flowmesh run -s <path> a.jar    resume a job from a savepoint",
-                "  ./flowmesh local down              stop the local cluster"})
+                "  ./flowmesh local down              stop the local cluster",
+                "",
+                "Exit codes: 0 ok; 1 the job failed or the operation was refused; 2 usage error.",
+                "Environment: FLOWMESH_DISPATCHER (host:port), FLOWMESH_TOKEN (the dispatcher's bearer token)."})
 public final class FlowmeshCli implements Runnable {
 
     @Option(names = "--dispatcher", paramLabel = "<host:port>", scope = ScopeType.INHERIT,
@@ -88,13 +96,13 @@ public final class FlowmeshCli implements Runnable {
     }
 
     DispatcherClient client() {
-        return new DispatcherClient(dispatcher());
+        return new DispatcherClient(dispatcher(), env.token());
     }
 
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: one of run, list, info, "
-                + "cancel, savepoint, stop, checkpoints, events, local, demo, bench");
+                + "cancel, savepoint, stop, checkpoints, events, watch, overview, local, demo, bench");
     }
 
     /** The jar's Implementation-Version. */

@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
 import io.flowmesh.proto.CheckpointHistory;
+import io.flowmesh.proto.ClusterOverview;
+import io.flowmesh.proto.TaskManagerInfo;
 import io.flowmesh.proto.CheckpointStats;
 import io.flowmesh.proto.CheckpointStatus;
 import io.flowmesh.proto.CheckpointType;
@@ -282,6 +287,48 @@ public final class Formats {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final JsonFormat.Printer PROTO_JSON = JsonFormat.printer().alwaysPrintFieldsWithNoPresence();
+    private static final JsonFormat.Printer PROTO_JSON_LINE = PROTO_JSON.omittingInsignificantWhitespace();
+
+    /**
+     * A message in protobuf's JSON mapping (the same as a gRPC client sees it: lowerCamelCase names,
+     * enums by name, int64 as strings), every field printed; indented, or on one line.
+     */
+    public static String json(MessageOrBuilder message, boolean oneLine) {
+        try {
+            return (oneLine ? PROTO_JSON_LINE : PROTO_JSON).print(message);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("cannot print " + message.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    /** A JSON tree as the CLI prints it (indented). */
+    public static String json(ObjectNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An empty JSON object to fill. */
+    public static ObjectNode jsonObject() {
+        return JSON.createObjectNode();
+    }
+
+    /** {@code flowmesh overview}: slots, jobs by status, one line per TaskManager. */
+    public static void printOverview(ClusterOverview o, PrintStream out, ZoneId zone) {
+        out.println("TaskManagers: " + o.getTaskmanagersCount() + "    Slots: " + o.getSlotsAvailable() + " free of " + o.getSlotsTotal());
+        out.println("Jobs: " + (o.getJobsByStatusMap().isEmpty() ? "none"
+                : String.join(", ", new java.util.TreeMap<>(o.getJobsByStatusMap()).entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue()).toList())));
+        DateTimeFormatter time = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(zone);
+        for (TaskManagerInfo tm : o.getTaskmanagersList()) {
+            out.printf("  %-16s %-22s slots %d/%d free  last heartbeat %s%n", tm.getTaskmanagerId(), tm.getRpcAddress(),
+                    tm.getFreeSlots(), tm.getNumberOfSlots(),
+                    tm.getLastHeartbeatMs() > 0 ? time.format(Instant.ofEpochMilli(tm.getLastHeartbeatMs())) : "-");
+        }
+    }
 
     /**
      * {@code flowmesh checkpoints --json}, with the field names of Flink's REST API

@@ -19,8 +19,15 @@ final class JobRunner {
 
     static final long POLL_MILLIS = 500;
 
-    /** The job's id and, when attached, the status it ended in ({@code null} when detached). */
-    record Outcome(String jobId, JobStatus finalStatus) {
+    /**
+     * The job's id and, when attached, the status it ended in ({@code null} when detached), with
+     * what the submission answered and the final details (null when detached).
+     */
+    record Outcome(String jobId, JobStatus finalStatus, SubmitJobResponse submitted, JobDetails details) {
+
+        Outcome(String jobId, JobStatus finalStatus) {
+            this(jobId, finalStatus, null, null);
+        }
 
         int exitCode() {
             return finalStatus == null || finalStatus == JobStatus.FINISHED ? 0 : 1;
@@ -49,12 +56,15 @@ final class JobRunner {
 
     static Outcome run(DispatcherClient client, Path jar, String entryClass, int parallelism, List<String> args,
             boolean detached, PrintStream out) {
-        return run(client, jar, entryClass, parallelism, args, Restore.NONE, java.util.Map.of(), detached, out);
+        return run(client, jar, entryClass, parallelism, args, Restore.NONE, java.util.Map.of(), detached, out, false);
     }
 
-    /** @param configuration the job's configuration keys ({@code -D}), over the program's own */
+    /**
+     * @param configuration the job's configuration keys ({@code -D}), over the program's own
+     * @param quiet print nothing (the caller prints the outcome, e.g. as JSON)
+     */
     static Outcome run(DispatcherClient client, Path jar, String entryClass, int parallelism, List<String> args,
-            Restore restore, java.util.Map<String, String> configuration, boolean detached, PrintStream out) {
+            Restore restore, java.util.Map<String, String> configuration, boolean detached, PrintStream out, boolean quiet) {
         Path file = requireJar(jar);
         Artifact artifact = client.upload(file);
         SubmitJobRequest.Builder request = SubmitJobRequest.newBuilder()
@@ -69,22 +79,26 @@ final class JobRunner {
         }
         SubmitJobResponse response = client.submit(request.build());
         String programOutput = response.getProgramOutput();
-        if (!programOutput.isEmpty()) {
-            out.print(programOutput.endsWith("\n") ? programOutput : programOutput + "\n");
-        }
         String jobId = response.getJobId();
-        out.println("Job has been submitted with JobID " + jobId);
-        out.flush();
+        if (!quiet) {
+            if (!programOutput.isEmpty()) {
+                out.print(programOutput.endsWith("\n") ? programOutput : programOutput + "\n");
+            }
+            out.println("Job has been submitted with JobID " + jobId);
+            out.flush();
+        }
         if (detached) {
-            return new Outcome(jobId, null);
+            return new Outcome(jobId, null, response, null);
         }
         JobDetails details = awaitTerminal(client, jobId);
         JobStatus status = details.getSummary().getStatus();
-        out.println("Job " + jobId + " finished with status " + Formats.jobStatus(status));
-        if (status == JobStatus.FAILED && !details.getFailureCause().isBlank()) {
-            out.println("Failure cause: " + details.getFailureCause().strip());
+        if (!quiet) {
+            out.println("Job " + jobId + " finished with status " + Formats.jobStatus(status));
+            if (status == JobStatus.FAILED && !details.getFailureCause().isBlank()) {
+                out.println("Failure cause: " + details.getFailureCause().strip());
+            }
         }
-        return new Outcome(jobId, status);
+        return new Outcome(jobId, status, response, details);
     }
 
     private static JobDetails awaitTerminal(DispatcherClient client, String jobId) {

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -48,10 +49,14 @@ final class LocalCommand implements Runnable {
             footer = {"", "Examples:", "  ./flowmesh local up", "  ./flowmesh local up --taskmanagers 3 --slots 4",
                     "  ./flowmesh local up --run-dir /tmp/fm2 --kafka-port 19092 --kafka-controller-port 19093 "
                             + "--s3-port 19000 --dispatcher-port 18081 --jobmanager-port 18082 "
-                            + "--coordinator-port 18083 --taskmanager-port 18090 --data-port 16120"})
+                            + "--coordinator-port 18083 --taskmanager-port 18090 --data-port 16120",
+                    "  ./flowmesh local up -o json | jq -r .dispatcherAddress   (progress goes to stderr)"})
     static final class Up implements Callable<Integer> {
         @ParentCommand
         LocalCommand local;
+
+        @Mixin
+        OutputOptions output;
 
         @Option(names = "--run-dir", paramLabel = "<dir>",
                 description = "State file, logs and data. Default: <flowmesh home>/.flowmesh/local.")
@@ -118,7 +123,10 @@ final class LocalCommand implements Runnable {
         @Override
         public Integer call() {
             try {
-                LocalCluster.up(options(), local.cli.out);
+                LocalClusterState state = LocalCluster.up(options(), output.isJson() ? local.cli.err : local.cli.out);
+                if (output.isJson()) {
+                    local.cli.out.println(state.toJson());
+                }
             } catch (LocalClusterException e) {
                 throw new CliException("could not start the local cluster: " + e.getMessage());
             }
@@ -128,17 +136,24 @@ final class LocalCommand implements Runnable {
 
     @Command(name = "down", mixinStandardHelpOptions = true,
             description = "Stops the local cluster's processes (newest first) and forgets them; keeps the logs.",
-            footer = {"", "Example:", "  ./flowmesh local down"})
+            footer = {"", "Examples:", "  ./flowmesh local down", "  ./flowmesh local down -o json   (progress goes to stderr)"})
     static final class Down implements Callable<Integer> {
         @ParentCommand
         LocalCommand local;
+
+        @Mixin
+        OutputOptions output;
 
         @Option(names = "--run-dir", paramLabel = "<dir>", description = "Default: <flowmesh home>/.flowmesh/local.")
         Path runDir;
 
         @Override
         public Integer call() {
-            LocalCluster.down(local.runDir(runDir), local.cli.out);
+            Path dir = local.runDir(runDir);
+            LocalCluster.down(dir, output.isJson() ? local.cli.err : local.cli.out);
+            if (output.isJson()) {
+                local.cli.out.println(Formats.json(Formats.jsonObject().put("runDir", dir.toString()).put("running", false)));
+            }
             return 0;
         }
     }
@@ -146,7 +161,7 @@ final class LocalCommand implements Runnable {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Shows whether the local cluster runs, each process with its PID and addresses. "
                     + "Exits 0 when it runs, 1 when it does not.",
-            footer = {"", "Examples:", "  ./flowmesh local status", "  ./flowmesh local status --json"})
+            footer = {"", "Examples:", "  ./flowmesh local status", "  ./flowmesh local status -o json   (also --json)"})
     static final class Status implements Callable<Integer> {
         private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -156,14 +171,15 @@ final class LocalCommand implements Runnable {
         @Option(names = "--run-dir", paramLabel = "<dir>", description = "Default: <flowmesh home>/.flowmesh/local.")
         Path runDir;
 
-        @Option(names = "--json", description = "Print cluster.json, with \"running\" and each process's \"alive\".")
-        boolean json;
+        /** JSON: cluster.json, with "running" and each process's "alive". */
+        @Mixin
+        OutputOptions output;
 
         @Override
         public Integer call() throws IOException {
             Path dir = local.runDir(runDir);
             Optional<LocalClusterState> state = LocalCluster.status(dir);
-            if (json) {
+            if (output.isJson()) {
                 ObjectNode root = state.isPresent() ? (ObjectNode) JSON.readTree(state.get().toJson())
                         : JSON.createObjectNode().put("runDir", dir.toString());
                 root.put("running", state.isPresent());

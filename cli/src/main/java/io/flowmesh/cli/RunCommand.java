@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -16,7 +18,8 @@ import picocli.CommandLine.ParentCommand;
         footer = {"", "Examples:",
                 "  ./flowmesh run examples/target/flowmesh-examples.jar --records 1000",
                 "  ./flowmesh run -d -p 4 -c com.example.WordCount my-job.jar --input in-topic",
-                "  ./flowmesh run -s s3://flowmesh/savepoints/savepoint-3f0c8e-7 -n my-job.jar"})
+                "  ./flowmesh run -s s3://flowmesh/savepoints/savepoint-3f0c8e-7 -n my-job.jar",
+                "  ./flowmesh run -d -o json my-job.jar | jq -r .jobId"})
 final class RunCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -29,6 +32,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-p", "--parallelism"}, paramLabel = "<n>", defaultValue = "0",
             description = "Default parallelism of the job. Default: the program's own (0).")
     int parallelism;
+
+    @Mixin
+    OutputOptions output;
 
     @Option(names = {"-d", "--detached"}, description = "Return once the job is submitted.")
     boolean detached;
@@ -67,7 +73,20 @@ final class RunCommand implements Callable<Integer> {
             cli.err.println("Warning: -n/--allowNonRestoredState has no effect without -s/--fromSavepoint.");
         }
         try (DispatcherClient client = cli.client()) {
-            return JobRunner.run(client, jar, entryClass, parallelism, args, restore, configuration, detached, cli.out).exitCode();
+            JobRunner.Outcome outcome = JobRunner.run(client, jar, entryClass, parallelism, args, restore, configuration, detached, cli.out,
+                    output.isJson());
+            if (output.isJson()) {
+                ObjectNode json = Formats.jsonObject().put("jobId", outcome.jobId()).put("jobName", outcome.submitted().getJobName())
+                        .put("programOutput", outcome.submitted().getProgramOutput());
+                if (outcome.finalStatus() == null) {
+                    json.putNull("status");
+                } else {
+                    json.put("status", Formats.jobStatus(outcome.finalStatus()))
+                            .put("failureCause", outcome.details().getFailureCause());
+                }
+                cli.out.println(Formats.json(json));
+            }
+            return outcome.exitCode();
         }
     }
 }

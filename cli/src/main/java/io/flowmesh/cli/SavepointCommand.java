@@ -4,6 +4,7 @@ import io.flowmesh.proto.TriggerSavepointResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -15,11 +16,15 @@ import picocli.CommandLine.ParentCommand;
         footer = {"", "Examples:",
                 "  ./flowmesh savepoint 3f0c8e2a9b1d4c6e8f7a6b5c4d3e2f1a",
                 "  ./flowmesh savepoint 3f0c8e2a9b1d4c6e8f7a6b5c4d3e2f1a s3://flowmesh/savepoints",
+                "  ./flowmesh savepoint -o json 3f0c8e2a9b1d4c6e8f7a6b5c4d3e2f1a | jq -r .savepointPath",
                 "  ./flowmesh run -s s3://flowmesh/savepoints/savepoint-3f0c8e-7 my-job.jar"})
 final class SavepointCommand implements Callable<Integer> {
 
     @ParentCommand
     FlowmeshCli cli;
+
+    @Mixin
+    OutputOptions output;
 
     @Parameters(index = "0", paramLabel = "<job-id>")
     String jobId;
@@ -38,22 +43,37 @@ final class SavepointCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        cli.out.println("Triggering savepoint for job " + jobId + ".");
-        cli.out.flush();
+        boolean json = output.isJson();
+        if (!json) {
+            cli.out.println("Triggering savepoint for job " + jobId + ".");
+            cli.out.flush();
+        }
         try (DispatcherClient client = cli.client()) {
             TriggerSavepointResponse triggered = client.triggerSavepoint(jobId, targetDirectory == null ? "" : targetDirectory);
+            if (detached && json) {
+                cli.out.println(Formats.json(Formats.jsonObject().put("jobId", jobId).put("checkpointId", triggered.getCheckpointId())
+                        .put("location", triggered.getLocation()).put("completed", false)));
+                return 0;
+            }
             if (detached) {
                 cli.out.println("Savepoint " + triggered.getCheckpointId() + " of job " + jobId + " triggered; it will be at "
                         + triggered.getLocation() + ".");
                 cli.out.println("See whether it completed with `flowmesh checkpoints " + jobId + "`.");
                 return 0;
             }
-            cli.out.println("Waiting for response...");
-            cli.out.flush();
+            if (!json) {
+                cli.out.println("Waiting for response...");
+                cli.out.flush();
+            }
             String path = SavepointWaiter.system().await(() -> client.savepointStatus(jobId, triggered.getCheckpointId()), timeout,
                     "savepoint " + triggered.getCheckpointId() + " of job " + jobId, triggered.getLocation());
-            cli.out.println("Savepoint completed. Path: " + path);
-            cli.out.println("You can resume your program from this savepoint with the run command.");
+            if (json) {
+                cli.out.println(Formats.json(Formats.jsonObject().put("jobId", jobId).put("checkpointId", triggered.getCheckpointId())
+                        .put("savepointPath", path).put("completed", true)));
+            } else {
+                cli.out.println("Savepoint completed. Path: " + path);
+                cli.out.println("You can resume your program from this savepoint with the run command.");
+            }
         }
         return 0;
     }

@@ -4,6 +4,7 @@ import io.flowmesh.proto.TriggerSavepointResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -18,11 +19,15 @@ import picocli.CommandLine.ParentCommand;
                 "running, or the savepoint failed or timed out (the job then goes on running)."},
         footer = {"", "Examples:",
                 "  ./flowmesh stop 3f0c8e2a9b1d4c6e8f7a6b5c4d3e2f1a",
-                "  ./flowmesh stop --drain -p s3://flowmesh/savepoints 3f0c8e2a9b1d4c6e8f7a6b5c4d3e2f1a"})
+                "  ./flowmesh stop --drain -p s3://flowmesh/savepoints 3f0c8e2a9b1d4c6e8f7a6b5c4d3e2f1a",
+                "  ./flowmesh stop -o json 3f0c8e2a9b1d4c6e8f7a6b5c4d3e2f1a | jq -r .savepointPath"})
 final class StopCommand implements Callable<Integer> {
 
     @ParentCommand
     FlowmeshCli cli;
+
+    @Mixin
+    OutputOptions output;
 
     @Parameters(index = "0", paramLabel = "<job-id>")
     String jobId;
@@ -41,13 +46,20 @@ final class StopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        cli.out.println((drain ? "Draining" : "Suspending") + " job \"" + jobId + "\" with a savepoint.");
-        cli.out.flush();
+        if (!output.isJson()) {
+            cli.out.println((drain ? "Draining" : "Suspending") + " job \"" + jobId + "\" with a savepoint.");
+            cli.out.flush();
+        }
         try (DispatcherClient client = cli.client()) {
             TriggerSavepointResponse triggered = client.stop(jobId, savepointPath == null ? "" : savepointPath, drain);
             String path = SavepointWaiter.system().await(() -> client.savepointStatus(jobId, triggered.getCheckpointId()), timeout,
                     "the savepoint " + triggered.getCheckpointId() + " stopping job " + jobId, triggered.getLocation());
-            cli.out.println("Savepoint completed. Path: " + path);
+            if (output.isJson()) {
+                cli.out.println(Formats.json(Formats.jsonObject().put("jobId", jobId).put("checkpointId", triggered.getCheckpointId())
+                        .put("savepointPath", path).put("drain", drain)));
+            } else {
+                cli.out.println("Savepoint completed. Path: " + path);
+            }
         }
         return 0;
     }

@@ -77,7 +77,8 @@ class FlowmeshCliTest {
 
     @Test
     void everyVerbHasHelpWithAnExample() {
-        for (String verb : List.of("run", "list", "info", "cancel", "savepoint", "stop", "checkpoints", "events", "demo")) {
+        for (String verb : List.of("run", "list", "info", "cancel", "savepoint", "stop", "checkpoints", "events", "watch", "overview",
+                "demo")) {
             assertEquals(0, run(verb, "--help"), verb);
             assertTrue(out().contains("Example"), verb + ": " + out());
         }
@@ -88,6 +89,70 @@ class FlowmeshCliTest {
         run("local", "up", "--help");
         assertTrue(out().contains("Default: 9092"), out());
         assertTrue(out().contains("--taskmanagers=<n>"), out());
+    }
+
+    @Test
+    void everyOperatingVerbTakesOutputJsonAndDocumentsIt() {
+        for (String verb : List.of("run", "list", "info", "cancel", "savepoint", "stop", "checkpoints", "events", "watch", "overview")) {
+            assertEquals(0, run(verb, "--help"), verb);
+            assertTrue(out().contains("-o, --output=<format>"), verb + ": " + out());
+            assertTrue(out().contains("--json"), verb + ": " + out());
+            assertTrue(out().contains("Output format: text, json."), verb + ": " + out());
+        }
+        for (String verb : List.of("up", "down", "status")) {
+            assertEquals(0, run("local", verb, "--help"), verb);
+            assertTrue(out().contains("-o, --output=<format>"), verb + ": " + out());
+        }
+        assertEquals(0, run("--help"));
+        assertTrue(out().contains("Exit codes: 0 ok; 1 the job failed or the operation was refused; 2 usage error."), out());
+        assertTrue(out().contains("FLOWMESH_TOKEN"), out());
+    }
+
+    @Test
+    void outputFormatsAreParsedAndBadOnesAreUsageErrors() {
+        assertEquals(2, run("list", "--output", "xml"));
+        assertTrue(err().contains("Invalid value for option '--output'"), err());
+        assertEquals(2, run("info", "-o"));
+        // a dispatcher address that is not host:port is a usage error too
+        assertEquals(2, run("list", "--dispatcher", "no-port-here"));
+        assertEquals("Error: invalid dispatcher address 'no-port-here': expected host:port\n", err());
+    }
+
+    @Test
+    void jsonOutputKeepsStdoutCleanWhenTheDispatcherIsUnreachable() throws IOException {
+        int port = closedPort();
+        for (String[] args : List.of(new String[] {"list", "-o", "json"}, new String[] {"info", "--json", "j1"},
+                new String[] {"cancel", "-o", "json", "j1"}, new String[] {"overview", "--output", "json"},
+                new String[] {"watch", "-o", "json", "j1"}, new String[] {"events", "--json"})) {
+            String[] full = new String[args.length + 2];
+            System.arraycopy(args, 0, full, 0, args.length);
+            full[args.length] = "--dispatcher";
+            full[args.length + 1] = "127.0.0.1:" + port;
+            assertEquals(1, run(full), List.of(args).toString());
+            assertEquals("", out(), List.of(args).toString());
+            assertTrue(err().startsWith("Error: could not ") && err().contains("cannot reach the dispatcher at 127.0.0.1:" + port), err());
+            assertEquals(1, err().strip().lines().count(), err());
+        }
+    }
+
+    @Test
+    void protobufJsonUsesTheMappingsNamesAndPrintsEveryField() throws Exception {
+        JobDetails d = details(JobStatus.RUNNING, "");
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Formats.json(d, false));
+        assertEquals("RUNNING", tree.get("summary").get("status").asText());
+        assertEquals("job-1", tree.get("summary").get("jobId").asText());
+        assertEquals("", tree.get("failureCause").asText());
+        assertEquals("EXECUTION_RUNNING", tree.get("vertices").get(0).get("subtasks").get(0).get("state").asText());
+        assertEquals(0, tree.get("vertices").get(0).get("subtasks").get(0).get("attempt").asInt());
+        String line = Formats.json(LifecycleEvent.newBuilder().setJobId("j").setTimestampMs(5).build(), true);
+        assertEquals("{\"jobId\":\"j\",\"timestampMs\":\"5\",\"reporter\":\"\"}", line);
+    }
+
+    @Test
+    void tokenComesFromTheEnvironment() {
+        assertEquals(null, new CliEnvironment(Map.of(), home).token());
+        assertEquals(null, new CliEnvironment(Map.of("FLOWMESH_TOKEN", " "), home).token());
+        assertEquals("abc", new CliEnvironment(Map.of("FLOWMESH_TOKEN", " abc\n"), home).token());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.flowmesh.dispatcher;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Dispatcher settings (env: FLOWMESH_DISPATCHER_JOBMANAGER_ADDRESS,
  * FLOWMESH_DISPATCHER_COORDINATOR_ADDRESS, ...). */
@@ -26,4 +27,18 @@ public interface DispatcherConfig {
     /** The largest jar UploadArtifact accepts. */
     @WithDefault("536870912")
     long maxArtifactBytes();
+
+    /**
+     * {@code flowmesh.dispatcher.auth-token} (env FLOWMESH_DISPATCHER_AUTH_TOKEN): when set, every gRPC
+     * call must carry {@code authorization: Bearer <token>}; unset or blank: no authentication.
+     */
+    Optional<String> authToken();
+
+    /** Whether this dispatcher consumes the command topic (one active dispatcher per cluster should). */
+    @WithDefault("true")
+    boolean commandsEnabled();
+
+    /** The consumer group whose committed offsets say which commands were read. */
+    @WithDefault("flowmesh-dispatcher")
+    String commandsGroupId();
 }

@@ -22,6 +22,8 @@ import io.flowmesh.proto.LifecycleEvent;
 import io.flowmesh.proto.SubmitJobRequest;
 import io.flowmesh.proto.SubmitJobResponse;
 import io.flowmesh.proto.VertexSummary;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.runtime.ShutdownEvent;
@@ -32,6 +34,7 @@ import jakarta.inject.Singleton;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +46,11 @@ import org.jboss.logging.Logger;
  * A job's way in: fetch the jar, extract the pipeline, build and store the JobGraph, announce the job
  * on the lifecycle topic, and hand it to the JobManager. Every refusal is a gRPC status whose
  * description names the problem; nothing is stored or announced for a refused submission.
+ *
+ * <p>The caller's deadline (the gRPC {@link Context} of the calling thread, if any) bounds the plan
+ * extraction, and a call whose deadline passed or that was cancelled before the job is stored stops
+ * there with DEADLINE_EXCEEDED/CANCELLED: nothing is submitted. Every outcome is counted in
+ * {@link DispatcherMetrics}.
  */
 @Singleton
 public class JobSubmitter {
@@ -72,6 +80,9 @@ public class JobSubmitter {
     @Inject
     GrpcChannels channels;
 
+    @Inject
+    DispatcherMetrics metrics;
+
     private LifecyclePublisher publisher;
     private Path artifactCache;
 
@@ -90,7 +101,34 @@ public class JobSubmitter {
         return artifactCache;
     }
 
+    /** Submits the job; throws a {@link StatusRuntimeException} naming the problem when it is refused. */
     public SubmitJobResponse submit(SubmitJobRequest request) {
+        try {
+            SubmitJobResponse response = doSubmit(request);
+            metrics.submission(null);
+            return response;
+        } catch (StatusRuntimeException e) {
+            metrics.submission(e.getStatus().getCode());
+            throw e;
+        } catch (RuntimeException e) {
+            metrics.submission(Status.Code.INTERNAL);
+            throw e;
+        }
+    }
+
+    /** DEADLINE_EXCEEDED or CANCELLED when the caller gave up, naming {@code what} was not done. */
+    private static void requireCallerWaiting(String what) {
+        Context context = Context.current();
+        if (context.isCancelled()) {
+            Deadline deadline = context.getDeadline();
+            Status status = deadline != null && deadline.isExpired() ? Status.DEADLINE_EXCEEDED : Status.CANCELLED;
+            throw status.withDescription("the caller's " + (status == Status.DEADLINE_EXCEEDED ? "deadline passed" : "call was cancelled")
+                    + " before " + what + "; nothing was submitted").asRuntimeException();
+        }
+    }
+
+    private SubmitJobResponse doSubmit(SubmitJobRequest request) {
+        requireCallerWaiting("the submission started");
         if (request.getParallelism() < 0) {
             throw invalid("parallelism must be positive, was " + request.getParallelism());
         }
@@ -114,8 +152,13 @@ public class JobSubmitter {
         String jobId = UUID.randomUUID().toString().replace("-", "");
         JobGraph graph;
         String output;
+        Duration extractionTimeout = config.planExtractionTimeout();
+        Deadline callers = Context.current().getDeadline();
+        if (callers != null) {
+            extractionTimeout = Duration.ofMillis(Math.max(1, Math.min(extractionTimeout.toMillis(), callers.timeRemaining(TimeUnit.MILLISECONDS))));
+        }
         try (PlanExtractor.ExtractedPlan plan = PlanExtractor.extract(jar, jarName, request.getEntryClass(), request.getArgsList(), conf,
-                config.planExtractionTimeout())) {
+                extractionTimeout)) {
             output = plan.programOutput();
             graph = JobGraphBuilder.build(jobId, plan.pipeline(), uri, plan.entryClass());
         } catch (PlanExtractionException e) {
@@ -126,6 +169,7 @@ public class JobSubmitter {
             throw Status.INTERNAL.withDescription(e.toString()).asRuntimeException();
         }
 
+        requireCallerWaiting("job " + jobId + " (" + graph.getJobName() + ") was stored");
         String graphKey = s3.haDir() + "/jobgraphs/" + jobId + ".pb";
         try {
             blobStore.put(graphKey, graph.toByteArray());

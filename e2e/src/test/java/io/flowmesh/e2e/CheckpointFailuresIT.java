@@ -34,7 +34,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -217,7 +216,8 @@ class CheckpointFailuresIT {
                     assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.FAILED_PRECONDITION);
                     try {
                         assertThat(e.getStatus().getDescription()).contains("savepoint " + savepoint + " holds state of operator "
-                                + operatorId("running-count") + " that the job does not have; remove it or allow non-restored state"
+                                + operatorId("running-count") + " (uid 'running-count', 'Running count') that the job does not have;"
+                                + " remove it or allow non-restored state"
                                 + " (-n / --allowNonRestoredState)");
                     } catch (Exception digest) {
                         throw new AssertionError(digest);
@@ -276,7 +276,7 @@ class CheckpointFailuresIT {
      * S3 killed for a few seconds with checkpoints every 2 s: the few checkpoints triggered meanwhile
      * fail (aborts), within the tolerance, so the job keeps running in its first attempt; once S3 is
      * back, checkpoints complete again. (Fewer failed checkpoints in a row than the Kafka sink has
-     * spare transactional ids: see {@link #s3UnreachableForLongerThanTheSinksTransactionalIds}.)
+     * transactional ids at its start: see {@link #s3UnreachableForLongerThanTheSinksTransactionalIds}.)
      */
     @Test
     void s3UnreachableForAWhile() throws Exception {
@@ -285,13 +285,11 @@ class CheckpointFailuresIT {
 
     /**
      * The same with checkpoints every 300 ms, so that more checkpoints fail in a row than the Kafka
-     * sink has transactional ids (pool of 5: 4 pending and the current one).
+     * sink has transactional ids at its start (pool of 5: 4 pending and the current one): the sink
+     * adds ids, and the first checkpoint that completes after the outage commits every pending
+     * transaction.
      */
     @Test
-    @Disabled("product bug: each failed checkpoint leaves the exactly-once KafkaSink's pre-committed transaction pending"
-            + " (it must be committed with a later checkpoint), holding one of its setTransactionalIdPoolSize (5) ids; after 4"
-            + " failed checkpoints in a row every barrier fails with 'all 5 transactional ids are taken', so no checkpoint can"
-            + " complete again, also once S3 is back, until tolerable-failed-checkpoints is exceeded and the job restarts")
     void s3UnreachableForLongerThanTheSinksTransactionalIds() throws Exception {
         s3Outage(48_000, 2000, "300");
     }

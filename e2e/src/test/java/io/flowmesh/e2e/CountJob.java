@@ -171,6 +171,21 @@ final class CountJob {
         return last;
     }
 
+    /**
+     * Waits until {@code topic} holds at least one record, committed or not (its high watermark,
+     * which read_uncommitted consumers read up to, is above 0).
+     */
+    static void awaitAnyRecord(String kafka, String topic, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
+            while (admin.listOffsets(partitions(List.of(topic), OffsetSpec.latest())).all().get().values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum() == 0) {
+                assertThat(System.nanoTime()).as("a record in " + topic + " within " + timeout).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+    }
+
     /** Every checkpoint event of the job on the checkpoints topic so far, in topic order. */
     static List<CheckpointEvent> checkpointEvents(String kafka, String jobId) {
         return Topics.readAll(kafka, CHECKPOINTS_TOPIC, Integer.MAX_VALUE, Duration.ofSeconds(2), r -> parse(r.value()))

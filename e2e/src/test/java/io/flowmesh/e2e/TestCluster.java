@@ -7,9 +7,11 @@ import io.flowmesh.local.ManagedProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -38,9 +40,26 @@ final class TestCluster implements AutoCloseable {
     }
 
     static TestCluster start(String name) throws Exception {
+        return start(name, Map.of());
+    }
+
+    /**
+     * A cluster whose services all read {@code serviceConfig} besides their defaults: written to
+     * {@code <run dir>/config/application.properties}, which Quarkus reads from a service's working
+     * directory (the run directory), so the keys apply to every service and to restarted ones.
+     */
+    static TestCluster start(String name, Map<String, String> serviceConfig) throws Exception {
         Path home = home();
         Path runDir = home.resolve("e2e/target/clusters/" + name);
         LocalCluster.down(runDir, System.out);
+        Path config = runDir.resolve("config/application.properties");
+        Files.deleteIfExists(config);
+        if (!serviceConfig.isEmpty()) {
+            Files.createDirectories(config.getParent());
+            StringBuilder text = new StringBuilder("# written by TestCluster for this test class\n");
+            serviceConfig.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+            Files.writeString(config, text);
+        }
         int base = freePortBlock(12);
         LocalClusterOptions options = LocalClusterOptions.defaults(home).withRunDir(runDir)
                 .withKafkaPort(base).withKafkaControllerPort(base + 1).withS3Port(base + 2)

@@ -60,6 +60,16 @@ public class TaskCheckpoints {
     @Inject
     BlobStore blobStore;
 
+    @Inject
+    TaskManagerConfig config;
+
+    /** Runs completions late when {@code fault-injection.checkpoint-complete-delay} is set. */
+    private final java.util.concurrent.ScheduledExecutorService delayedCompletions = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "taskmanager-delayed-completions");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final ExecutorService uploads = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "taskmanager-state-upload");
         t.setDaemon(true);
@@ -96,6 +106,7 @@ public class TaskCheckpoints {
             consumer.wakeup();
         }
         uploads.shutdown();
+        delayedCompletions.shutdownNow();
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }
@@ -151,7 +162,15 @@ public class TaskCheckpoints {
                                 e.getTrigger().getTargetLocation(), e.getTrigger().getMode() != CheckpointingMode.AT_LEAST_ONCE));
                     }
                 }
-                case COMPLETED -> task.notifyCheckpointComplete(e.getCheckpointId());
+                case COMPLETED -> {
+                    Duration delay = config.faultInjection().checkpointCompleteDelay();
+                    if (delay.isZero()) {
+                        task.notifyCheckpointComplete(e.getCheckpointId());
+                    } else {
+                        delayedCompletions.schedule(() -> task.notifyCheckpointComplete(e.getCheckpointId()), delay.toMillis(),
+                                java.util.concurrent.TimeUnit.MILLISECONDS);
+                    }
+                }
                 case ABORT -> task.notifyCheckpointAborted(e.getCheckpointId());
                 default -> {
                     // acknowledgements and declines are for the coordinator
@@ -168,6 +187,15 @@ public class TaskCheckpoints {
     private final StateStorage storage = new StateStorage() {
         @Override
         public void write(String uri, byte[] bytes) {
+            Duration delay = config.faultInjection().stateUploadDelay();
+            if (!delay.isZero()) {
+                try {
+                    Thread.sleep(delay.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while delaying the upload of " + uri, e);
+                }
+            }
             blobStore.put(key(uri), bytes);
         }
 

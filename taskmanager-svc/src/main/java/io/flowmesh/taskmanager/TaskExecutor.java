@@ -12,6 +12,7 @@ import io.flowmesh.engine.exchange.ResultPartitionManager;
 import io.flowmesh.engine.task.StreamTask;
 import io.flowmesh.engine.task.TaskSettings;
 import io.flowmesh.proto.ExecutionState;
+import io.flowmesh.taskmanager.metrics.TaskMetricsReporter;
 import io.flowmesh.proto.HeartbeatRequest;
 import io.flowmesh.proto.JobManagerServiceGrpc;
 import io.flowmesh.proto.RegisterTaskManagerRequest;
@@ -67,6 +68,9 @@ public class TaskExecutor {
     @Inject
     TaskCheckpoints checkpoints;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meterRegistry;
+
     @ConfigProperty(name = "quarkus.http.port")
     int httpPort;
 
@@ -89,6 +93,7 @@ public class TaskExecutor {
     private final ExecutorService deployer = Executors.newSingleThreadExecutor(r -> new Thread(r, "taskmanager-deployer"));
     private final java.util.concurrent.ScheduledExecutorService heartbeats =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "taskmanager-heartbeat"));
+    private TaskMetricsReporter metrics;
     private volatile boolean registered;
     private int failedAttempts;
 
@@ -100,6 +105,13 @@ public class TaskExecutor {
         exchangeServer = new DataExchangeServer(config.host(), config.dataPort(), partitionManager).start();
         publisher = new LifecyclePublisher(kafka.bootstrapServers(), topics, "flowmesh-" + id);
         checkpoints.start(id, tasks::values);
+        metrics = new TaskMetricsReporter(meterRegistry, id);
+        io.micrometer.core.instrument.Gauge.builder("flink_taskmanager_Status_taskSlotsTotal", slots, s -> s.numberOfTaskSlots())
+                .tag("tm_id", id).register(meterRegistry);
+        io.micrometer.core.instrument.Gauge.builder("flink_taskmanager_Status_taskSlotsAvailable", this,
+                t -> Math.max(0, t.slots.numberOfTaskSlots() - t.slotsInUse())).tag("tm_id", id).register(meterRegistry);
+        long rateMillis = config.metricsRateInterval().toMillis();
+        heartbeats.scheduleAtFixedRate(metrics::updateRates, rateMillis, rateMillis, TimeUnit.MILLISECONDS);
         heartbeats.scheduleWithFixedDelay(this::registerOrHeartbeat, 0, 1, TimeUnit.SECONDS);
     }
 
@@ -168,6 +180,7 @@ public class TaskExecutor {
                 StreamTask task = new StreamTask(tdd, loader, partitionManager, connections, id, settings,
                         Map.of("flowmesh.kafka.bootstrap-servers", kafka.bootstrapServers()), this::onTaskState);
                 checkpoints.enable(task);
+                task.withMetrics(metrics);
                 synchronized (cancelledAttempts) {
                     if (isCancelled(tdd.getJobId(), tdd.getAttempt())) {
                         report(tdd, ExecutionState.EXECUTION_CANCELED, null);
@@ -250,6 +263,19 @@ public class TaskExecutor {
 
     private static String key(TaskDeploymentDescriptor tdd) {
         return tdd.getJobId() + "/" + tdd.getAttempt() + "/" + tdd.getVertexId() + "/" + tdd.getSubtaskIndex();
+    }
+
+    /**
+     * Slots taken by running subtasks: with slot sharing, subtask i of every vertex of a job attempt
+     * shares one slot, so the distinct (job, attempt, subtask index) here.
+     */
+    int slotsInUse() {
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (StreamTask t : tasks.values()) {
+            TaskDeploymentDescriptor d = t.descriptor();
+            used.add(d.getJobId() + "/" + d.getAttempt() + "/" + d.getSubtaskIndex());
+        }
+        return used.size();
     }
 
     public int runningTasks() {

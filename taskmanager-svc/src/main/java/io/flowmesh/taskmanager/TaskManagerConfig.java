@@ -2,6 +2,8 @@ package io.flowmesh.taskmanager;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import io.smallrye.config.WithName;
 import java.util.Optional;
 
 /** TaskManager settings (env: FLOWMESH_TASKMANAGER_ID, FLOWMESH_TASKMANAGER_HOST, ...). */
@@ -35,4 +37,26 @@ public interface TaskManagerConfig {
     /** Buffers a remote input channel grants its producer. */
     @WithDefault("8")
     int creditsPerChannel();
+
+    /** Delays that widen the windows failure tests kill a process in; never set them in production. */
+    FaultInjection faultInjection();
+
+    /**
+     * Test support ({@code flowmesh.taskmanager.fault-injection.*}): both default to zero, which is
+     * the normal behaviour.
+     */
+    interface FaultInjection {
+        /** Each state file upload waits this long first (on the upload thread; processing goes on). */
+        @WithDefault("0s")
+        Duration stateUploadDelay();
+
+        /** Each checkpoint completion reaches the subtasks (and so the sinks' commits) this much later. */
+        @WithDefault("0s")
+        Duration checkpointCompleteDelay();
+    }
+
+    /** How often the per-second metrics (records per second, busy/idle/backpressured time) are sampled; they cover the last interval. */
+    @WithName("metrics.rate-interval")
+    @WithDefault("5s")
+    Duration metricsRateInterval();
 }

@@ -10,6 +10,7 @@ import io.flowmesh.api.state.ReducingState;
 import io.flowmesh.api.state.ReducingStateDescriptor;
 import io.flowmesh.api.state.ValueState;
 import io.flowmesh.api.state.ValueStateDescriptor;
+import io.flowmesh.api.metrics.MetricGroup;
 import java.util.Map;
 
 /** What a source, sink or function may know about the subtask that runs it. */
@@ -33,6 +34,14 @@ public interface RuntimeContext {
      * {@code flowmesh.kafka.bootstrap-servers} (the cluster's own Kafka).
      */
     Map<String, String> configuration();
+
+    /**
+     * The metric group of the operator this context belongs to, where a function or a source
+     * reader registers gauges of its own; {@link MetricGroup#UNREGISTERED} when nothing reports them.
+     */
+    default MetricGroup getMetricGroup() {
+        return MetricGroup.UNREGISTERED;
+    }
 
     /**
      * Keyed state of the operator, by descriptor name. Only on a keyed stream (after keyBy); obtain

@@ -79,6 +79,16 @@ public final class CheckpointStatsHistory {
         return Optional.ofNullable(savepoints.get(id)).map(CheckpointStats.Builder::build);
     }
 
+    /** Checkpoints and savepoints completed, over everything the coordinator learned of the job. */
+    public long completedCount() {
+        return completed;
+    }
+
+    /** Checkpoints and savepoints failed or aborted, over everything the coordinator learned of the job. */
+    public long failedCount() {
+        return failed;
+    }
+
     public long latestCompletedId() {
         return latestCompletedId;
     }

@@ -37,12 +37,28 @@ import org.jboss.logging.Logger;
  *     leaving RUNNING, a restart, a subtask leaving RUNNING, a savepoint request or a coordinator
  *     restart abort it without counting. One failure more than tolerable fails the job
  *     (JobManager FailJob) and resets the count; a completed checkpoint resets it too.
- * <li>Failed checkpoints and savepoints have their files discarded; completed savepoints are never
+ * <li>Failed checkpoints and savepoints have their files discarded (again when a late
+ *     acknowledgement shows a subtask uploaded into the discarded directory); completed savepoints are never
  *     discarded; of the completed periodic checkpoints the newest {@code num-retained} are kept.
  * </ul>
  * Not thread-safe: owned by the coordinator thread.
  */
 public final class JobCheckpoints {
+    /** How many failed checkpoints' locations are remembered for late acknowledgements. */
+    private static final int FAILED_LOCATIONS_KEPT = 32;
+
+    /**
+     * The locations of the latest failed checkpoints, by id: an acknowledgement that arrives after
+     * the abort (the subtask's upload was still running) put files into a directory already
+     * discarded, which is then discarded again.
+     */
+    private final java.util.LinkedHashMap<Long, String> recentlyFailed = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Long, String> eldest) {
+            return size() > FAILED_LOCATIONS_KEPT;
+        }
+    };
+
     private static final Logger LOG = Logger.getLogger(JobCheckpoints.class);
 
     /** The cause of aborts at a coordinator start for checkpoints the previous run left pending. */
@@ -254,6 +270,12 @@ public final class JobCheckpoints {
     /** An acknowledgement from the topic. */
     public void acknowledge(long nowMs, CheckpointEvent e) {
         if (!isForPending(e)) {
+            String failedLocation = recentlyFailed.get(e.getCheckpointId());
+            if (failedLocation != null) {
+                // a subtask finished uploading after the checkpoint was aborted: its files landed in the discarded directory
+                LOG.debugf("discarding %s again: a late acknowledgement of failed checkpoint %d", failedLocation, e.getCheckpointId());
+                actions.discard(failedLocation);
+            }
             return;
         }
         PendingCheckpoint.AckResult r = pending.acknowledge(e.getAcknowledge());
@@ -332,6 +354,7 @@ public final class JobCheckpoints {
         lastEndMs = nowMs;
         actions.publish(event(p.id(), p.attempt(), nowMs).setAbort(AbortCheckpoint.newBuilder().setCause(cause)).build());
         actions.discard(p.location());
+        recentlyFailed.put(p.id(), p.location());
         history.failed(p.id(), nowMs, cause);
         actions.recordFailed(jobId, p.type());
         LOG.infof("aborted %s %d of job %s: %s", p.type(), p.id(), jobId, cause);

@@ -94,11 +94,14 @@ public final class PendingCheckpoint {
         CheckpointMetadata.Builder md = CheckpointMetadata.newBuilder().setJobId(jobId).setCheckpointId(id).setType(type)
                 .setTriggerTimestampMs(triggerTimestampMs).setCompletionTimestampMs(completionTimestampMs).setAttempt(attempt);
         for (JobVertex v : graph.getVerticesList()) {
-            for (String operatorId : v.getOperatorIdsList()) {
+            for (int i = 0; i < v.getOperatorIdsCount(); i++) {
+                String operatorId = v.getOperatorIds(i);
                 List<OperatorSubtaskState> states = new ArrayList<>(byOperator.getOrDefault(operatorId, List.of()));
                 states.sort(Comparator.comparingInt(OperatorSubtaskState::getSubtaskIndex));
                 md.addOperators(OperatorState.newBuilder().setOperatorId(operatorId).setParallelism(v.getParallelism())
-                        .setMaxParallelism(v.getMaxParallelism()).addAllSubtasks(states));
+                        .setMaxParallelism(v.getMaxParallelism()).addAllSubtasks(states)
+                        .setOperatorName(i < v.getOperatorNamesCount() ? v.getOperatorNames(i) : "")
+                        .setUid(i < v.getOperatorUidsCount() ? v.getOperatorUids(i) : ""));
             }
         }
         return md.build();

@@ -175,4 +175,18 @@ class JobCheckpointsTest {
         assertThat(cps.pending()).isPresent();
         assertThat(cps.pending().get().acknowledged()).isEqualTo(1);
     }
+
+    @Test
+    void aLateAcknowledgementOfAnAbortedCheckpointDiscardsItsDirectoryAgain() {
+        start(5);
+        long id = nextTrigger();
+        decline(id);
+        cps.acknowledge(now, CheckpointEvent.newBuilder().setJobId(JOB).setCheckpointId(id)
+                .setAcknowledge(AcknowledgeCheckpoint.newBuilder().setVertexId("v").setSubtaskIndex(0)).build());
+        ackAll(nextTrigger()); // completes checkpoint 2; a duplicate acknowledgement of it must not discard anything
+        cps.acknowledge(now, CheckpointEvent.newBuilder().setJobId(JOB).setCheckpointId(2)
+                .setAcknowledge(AcknowledgeCheckpoint.newBuilder().setVertexId("v").setSubtaskIndex(0)).build());
+        assertThat(calls).containsExactly("TRIGGER 1", "ABORT 1: Checkpoint 1 was declined by subtask 1 of vertex v: java.io.IOException: boom",
+                "DISCARD chk-1", "DISCARD chk-1", "TRIGGER 2", "METADATA 2", "COMPLETED 2");
+    }
 }

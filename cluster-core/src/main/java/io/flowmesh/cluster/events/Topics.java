@@ -34,6 +34,14 @@ public record Topics(String prefix) {
         return List.of(lifecycle(), checkpoints(), commands(), commandResults());
     }
 
+    /**
+     * A topic's configuration: kept forever; the command results compacted (the latest result of
+     * every command id stays, which is what a restarted dispatcher reads to answer repeated ids).
+     */
+    Map<String, String> configOf(String topic) {
+        return topic.equals(commandResults()) ? Map.of("cleanup.policy", "compact") : Map.of("retention.ms", "-1");
+    }
+
     /** Creates the topics that do not exist yet; waits at most {@code timeoutMillis}. */
     public void ensureCreated(String bootstrapServers, long timeoutMillis) throws Exception {
         Properties p = new Properties();
@@ -45,7 +53,7 @@ public record Topics(String prefix) {
             for (String topic : all()) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, replication)
-                            .configs(Map.of("retention.ms", "-1")))).all().get(timeoutMillis, TimeUnit.MILLISECONDS);
+                            .configs(configOf(topic)))).all().get(timeoutMillis, TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;

@@ -25,11 +25,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Every job the cluster knows, rebuilt from the lifecycle topic (read from its beginning at start),
  * so a restarted dispatcher lists the same jobs with the same history. Submissions register their
  * job at once so that it is listed before its first event comes back from Kafka. Thread-safe.
+ *
+ * <p>Watchers ({@link #watch}) get every event after it was applied, on the lifecycle thread and
+ * under the registry's lock, in topic order; they must not block. Removing a watcher
+ * ({@link #unwatch}) takes no lock, so a watcher may remove itself from any thread.
  */
 @Singleton
 public class JobRegistry {
@@ -40,6 +46,7 @@ public class JobRegistry {
     Topics topics;
 
     private final Map<String, JobRecord> jobs = new LinkedHashMap<>();
+    private final List<Consumer<LifecycleEvent>> watchers = new CopyOnWriteArrayList<>();
     private LifecycleLog log;
 
     void onStart(@Observes StartupEvent ev) {
@@ -110,6 +117,35 @@ public class JobRegistry {
             }
             default -> { }
         }
+        for (Consumer<LifecycleEvent> w : watchers) {
+            w.accept(e);
+        }
+    }
+
+    /**
+     * Adds {@code watcher} for every event applied from now on, and atomically with that hands the
+     * history before it to {@code history}: the job's events ({@code jobId} empty: every job's, by
+     * timestamp), under the registry's lock, before the watcher gets its first event. No event is
+     * lost or seen twice between the two. Returns false when the job is unknown (nothing is added).
+     */
+    public synchronized boolean watch(String jobId, Consumer<List<LifecycleEvent>> history, Consumer<LifecycleEvent> watcher) {
+        Optional<List<LifecycleEvent>> events = events(jobId);
+        if (events.isEmpty()) {
+            return false;
+        }
+        watchers.add(watcher); // no event can come before the history: apply() needs this lock
+        history.accept(events.get());
+        return true;
+    }
+
+    /** Stops calling {@code watcher}; takes no lock. */
+    public void unwatch(Consumer<LifecycleEvent> watcher) {
+        watchers.remove(watcher);
+    }
+
+    /** How many watchers are registered (for tests and diagnostics). */
+    public int watcherCount() {
+        return watchers.size();
     }
 
     public synchronized boolean contains(String jobId) {

@@ -1,9 +1,9 @@
 package io.flowmesh.dispatcher.rpc;
 
-import io.flowmesh.cluster.events.LifecycleEvents;
 import io.flowmesh.cluster.rpc.GrpcChannels;
 import io.flowmesh.cluster.storage.ArtifactStore;
 import io.flowmesh.dispatcher.DispatcherConfig;
+import io.flowmesh.dispatcher.JobControl;
 import io.flowmesh.dispatcher.JobSubmitter;
 import io.flowmesh.dispatcher.checkpoint.CheckpointControl;
 import io.flowmesh.dispatcher.registry.JobRegistry;
@@ -19,7 +19,7 @@ import io.flowmesh.proto.JobEventsRequest;
 import io.flowmesh.proto.JobEventsResponse;
 import io.flowmesh.proto.JobIdRequest;
 import io.flowmesh.proto.JobManagerServiceGrpc;
-import io.flowmesh.proto.JobStatus;
+import io.flowmesh.proto.LifecycleEvent;
 import io.flowmesh.proto.ListJobsRequest;
 import io.flowmesh.proto.ListCheckpointsRequest;
 import io.flowmesh.proto.ListJobsResponse;
@@ -29,6 +29,9 @@ import io.flowmesh.proto.SubmitJobRequest;
 import io.flowmesh.proto.SubmitJobResponse;
 import io.flowmesh.proto.TriggerSavepointRequest;
 import io.flowmesh.proto.TriggerSavepointResponse;
+import io.flowmesh.proto.WatchJobsRequest;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -43,7 +46,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
-/** The dispatcher's public gRPC API; see {@code dispatcher.proto} for the contract of each call. */
+/**
+ * The dispatcher's public gRPC API; see {@code dispatcher.proto} for the contract of each call.
+ * Unary calls run on worker threads ({@code @Blocking}); a call whose deadline passed, or that the
+ * client cancelled, before it runs is answered DEADLINE_EXCEEDED/CANCELLED without doing anything.
+ */
 @GrpcService
 @Blocking
 public class DispatcherGrpcService extends DispatcherServiceGrpc.DispatcherServiceImplBase {
@@ -67,6 +74,9 @@ public class DispatcherGrpcService extends DispatcherServiceGrpc.DispatcherServi
 
     @Inject
     CheckpointControl checkpoints;
+
+    @Inject
+    JobControl jobControl;
 
     @Override
     public StreamObserver<ArtifactChunk> uploadArtifact(StreamObserver<Artifact> out) {
@@ -173,32 +183,42 @@ public class DispatcherGrpcService extends DispatcherServiceGrpc.DispatcherServi
 
     @Override
     public void getJob(JobIdRequest request, StreamObserver<JobDetails> out) {
-        answer(out, () -> registry.details(request.getJobId()).orElseThrow(() -> unknownJob(request.getJobId())));
+        answer(out, () -> registry.details(request.getJobId()).orElseThrow(() -> JobControl.unknownJob(request.getJobId())));
     }
 
     @Override
     public void cancelJob(JobIdRequest request, StreamObserver<CancelJobResponse> out) {
-        answer(out, () -> {
-            JobStatus status = registry.status(request.getJobId()).orElseThrow(() -> unknownJob(request.getJobId()));
-            if (LifecycleEvents.isTerminal(status)) {
-                throw Status.FAILED_PRECONDITION.withDescription("job " + request.getJobId() + " is already " + status + "; nothing to cancel")
-                        .asRuntimeException();
-            }
-            return JobManagerServiceGrpc.newBlockingStub(channels.get(config.jobmanagerAddress())).withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .cancelJob(request);
-        });
+        answer(out, () -> jobControl.cancel(request.getJobId()));
+    }
+
+    @Override
+    public void watchJobs(WatchJobsRequest request, StreamObserver<LifecycleEvent> out) {
+        if (refuseIfGone(out)) {
+            return;
+        }
+        JobWatch.start(registry, request, out);
     }
 
     @Override
     public void getJobEvents(JobEventsRequest request, StreamObserver<JobEventsResponse> out) {
         answer(out, () -> JobEventsResponse.newBuilder()
-                .addAllEvents(registry.events(request.getJobId()).orElseThrow(() -> unknownJob(request.getJobId()))).build());
+                .addAllEvents(registry.events(request.getJobId()).orElseThrow(() -> JobControl.unknownJob(request.getJobId()))).build());
     }
 
     @Override
     public void getClusterOverview(Empty request, StreamObserver<ClusterOverview> out) {
-        answer(out, () -> JobManagerServiceGrpc.newBlockingStub(channels.get(config.jobmanagerAddress())).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .getClusterOverview(request).toBuilder().putAllJobsByStatus(registry.jobsByStatus()).build());
+        answer(out, () -> {
+            try {
+                return JobManagerServiceGrpc.newBlockingStub(channels.get(config.jobmanagerAddress())).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .getClusterOverview(request).toBuilder().putAllJobsByStatus(registry.jobsByStatus()).build();
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+                    throw Status.UNAVAILABLE.withDescription("JobManager at " + config.jobmanagerAddress() + " unreachable: "
+                            + e.getStatus().getDescription()).asRuntimeException();
+                }
+                throw e;
+            }
+        });
     }
 
     @Override
@@ -221,11 +241,27 @@ public class DispatcherGrpcService extends DispatcherServiceGrpc.DispatcherServi
         answer(out, () -> checkpoints.listCheckpoints(request));
     }
 
-    private static StatusRuntimeException unknownJob(String jobId) {
-        return Status.NOT_FOUND.withDescription("no job with id '" + jobId + "'").asRuntimeException();
+    /** Answers DEADLINE_EXCEEDED/CANCELLED and returns true when the caller no longer waits. */
+    private static boolean refuseIfGone(StreamObserver<?> out) {
+        Context context = Context.current();
+        Deadline deadline = context.getDeadline();
+        if (deadline != null && deadline.isExpired()) {
+            out.onError(Status.DEADLINE_EXCEEDED.withDescription("the call's deadline passed before the dispatcher could run it; nothing was done")
+                    .asRuntimeException());
+            return true;
+        }
+        if (context.isCancelled()) {
+            out.onError(Status.CANCELLED.withDescription("the call was cancelled before the dispatcher could run it; nothing was done")
+                    .asRuntimeException());
+            return true;
+        }
+        return false;
     }
 
-    private static <T> void answer(StreamObserver<T> out, Supplier<T> call) {
+    static <T> void answer(StreamObserver<T> out, Supplier<T> call) {
+        if (refuseIfGone(out)) {
+            return;
+        }
         T result;
         try {
             result = call.get();

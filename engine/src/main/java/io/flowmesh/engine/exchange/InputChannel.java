@@ -35,6 +35,16 @@ public abstract class InputChannel {
 
     public void close() {}
 
+    /** Buffers received and not yet consumed (for the input buffer usage metric; any thread). */
+    public int queuedBuffers() {
+        return 0;
+    }
+
+    /** How many buffers this channel can hold before its producer waits (credits, or the local queue's capacity). */
+    public int bufferCapacity() {
+        return 0;
+    }
+
     protected void fail(Throwable t) {
         error = t;
         gate.notifyChannelNonEmpty(this);

@@ -4,7 +4,7 @@ package io.flowmesh.engine.exchange;
 public final class LocalInputChannel extends InputChannel {
     private final ResultPartitionManager partitionManager;
     private final SubpartitionId subpartitionId;
-    private ResultSubpartition subpartition;
+    private volatile ResultSubpartition subpartition;
 
     public LocalInputChannel(int channelIndex, InputGate gate, ResultPartitionManager partitionManager, SubpartitionId subpartitionId) {
         super(channelIndex, gate);
@@ -25,6 +25,18 @@ public final class LocalInputChannel extends InputChannel {
             partitionManager.remove(subpartitionId);
         }
         return b;
+    }
+
+    @Override
+    public int queuedBuffers() {
+        ResultSubpartition s = subpartition;
+        return s == null ? 0 : s.backlog();
+    }
+
+    @Override
+    public int bufferCapacity() {
+        ResultSubpartition s = subpartition;
+        return s == null ? 0 : s.capacity();
     }
 
     @Override

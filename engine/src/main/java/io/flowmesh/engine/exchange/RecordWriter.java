@@ -1,5 +1,6 @@
 package io.flowmesh.engine.exchange;
 
+import io.flowmesh.engine.metrics.TaskMetricGroup;
 import io.flowmesh.engine.serialization.DataOutputSerializer;
 import io.flowmesh.engine.serialization.DynamicSerializer;
 
@@ -24,6 +25,7 @@ public final class RecordWriter {
     private final byte[][] current;
     private final int[] positions;
     private long recordsOut;
+    private TaskMetricGroup metrics;
 
     /** @param serializer this writer's own (it tracks which classes were announced on this writer's stream) */
     public RecordWriter(ResultSubpartition[] subpartitions, ChannelSelector selector, DynamicSerializer serializer, int bufferSize) {
@@ -33,6 +35,12 @@ public final class RecordWriter {
         this.bufferSize = bufferSize;
         this.current = new byte[subpartitions.length][];
         this.positions = new int[subpartitions.length];
+    }
+
+    /** The producing subtask's metrics, whose backpressured time grows while a full subpartition makes this writer wait. */
+    public RecordWriter withMetrics(TaskMetricGroup metrics) {
+        this.metrics = metrics;
+        return this;
     }
 
     /** Same as {@link #emit(Object, long)} without a timestamp. */
@@ -136,7 +144,7 @@ public final class RecordWriter {
     /** Hands the channel's partial buffer to its subpartition (may block on backpressure). */
     public void flush(int channel) throws InterruptedException {
         if (positions[channel] > 0) {
-            subpartitions[channel].add(new Buffer(current[channel], positions[channel], false));
+            subpartitions[channel].add(new Buffer(current[channel], positions[channel], false), metrics);
             current[channel] = null;
             positions[channel] = 0;
         }
@@ -157,7 +165,7 @@ public final class RecordWriter {
                 buffer = current[i] = new byte[1];
             }
             buffer[positions[i]++] = BufferFormat.END_OF_PARTITION;
-            subpartitions[i].add(new Buffer(buffer, positions[i], true));
+            subpartitions[i].add(new Buffer(buffer, positions[i], true), metrics);
             current[i] = null;
             positions[i] = 0;
         }

@@ -85,6 +85,18 @@ public final class RemoteInputChannel extends InputChannel {
     }
 
     @Override
+    public int queuedBuffers() {
+        synchronized (received) {
+            return received.size();
+        }
+    }
+
+    @Override
+    public int bufferCapacity() {
+        return credits;
+    }
+
+    @Override
     public boolean hasMore() {
         synchronized (received) {
             return !received.isEmpty();

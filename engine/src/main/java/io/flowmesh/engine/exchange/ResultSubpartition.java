@@ -1,5 +1,6 @@
 package io.flowmesh.engine.exchange;
 
+import io.flowmesh.engine.metrics.TaskMetricGroup;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -35,10 +36,23 @@ public final class ResultSubpartition {
 
     /** Appends a buffer, waiting while the queue holds {@code capacity} buffers. */
     public void add(Buffer buffer) throws InterruptedException {
+        add(buffer, null);
+    }
+
+    /**
+     * Appends a buffer, waiting while the queue holds {@code capacity} buffers; the wait counts as
+     * backpressured time of {@code producer} (the calling subtask's metrics; null for none).
+     */
+    public void add(Buffer buffer, TaskMetricGroup producer) throws InterruptedException {
         AvailabilityListener toNotify;
+        boolean waited = false;
         lock.lock();
         try {
             while (queue.size() >= capacity && !released) {
+                if (!waited && producer != null) {
+                    producer.markBackPressured(System.nanoTime());
+                    waited = true;
+                }
                 notFull.await(100, TimeUnit.MILLISECONDS);
             }
             if (released) {
@@ -48,6 +62,9 @@ public final class ResultSubpartition {
             toNotify = queue.size() == 1 ? listener : null;
         } finally {
             lock.unlock();
+            if (waited) {
+                producer.markBusy(System.nanoTime());
+            }
         }
         if (toNotify != null) {
             toNotify.notifyDataAvailable();
@@ -66,6 +83,11 @@ public final class ResultSubpartition {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** How many buffers the queue holds before its producer waits. */
+    public int capacity() {
+        return capacity;
     }
 
     public int backlog() {

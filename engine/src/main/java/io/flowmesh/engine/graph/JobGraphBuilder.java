@@ -174,6 +174,8 @@ public final class JobGraphBuilder {
                     .setMaxParallelism(maxParallelism.get(head))
                     .setOperatorChain(ByteString.copyFrom(chainBytes))
                     .addAllOperatorIds(chain.stream().map(operatorIds::get).toList())
+                    .addAllOperatorNames(chain.stream().map(t -> t.name() == null ? "" : t.name()).toList())
+                    .addAllOperatorUids(chain.stream().map(t -> t.uid() == null ? "" : t.uid()).toList())
                     .setIsSource(head instanceof SourceTransformation));
             for (Input in : inputsOf.get(head)) {
                 JobEdge.Builder edge = JobEdge.newBuilder()

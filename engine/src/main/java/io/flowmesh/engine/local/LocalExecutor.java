@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LocalExecutor implements PipelineExecutor {
     private final TaskSettings settings;
     private final Map<String, String> clusterConfiguration;
+    private io.flowmesh.engine.metrics.TaskMetricsListener metricsListener = io.flowmesh.engine.metrics.TaskMetricsListener.NONE;
 
     public LocalExecutor() {
         this(TaskSettings.DEFAULTS, Map.of());
@@ -43,6 +44,12 @@ public final class LocalExecutor implements PipelineExecutor {
     public LocalExecutor(TaskSettings settings, Map<String, String> clusterConfiguration) {
         this.settings = settings;
         this.clusterConfiguration = clusterConfiguration;
+    }
+
+    /** Hands every subtask's metrics to {@code listener} (by default they are not reported). */
+    public LocalExecutor withMetrics(io.flowmesh.engine.metrics.TaskMetricsListener listener) {
+        this.metricsListener = listener;
+        return this;
     }
 
     @Override
@@ -158,6 +165,7 @@ public final class LocalExecutor implements PipelineExecutor {
                 StreamTask[] self = new StreamTask[1];
                 StreamTask task = new StreamTask(tdd.build(), classLoader, partitions, null, "local", settings, clusterConfiguration, listener);
                 self[0] = task;
+                task.withMetrics(metricsListener);
                 if (coordinator != null) {
                     task.withCheckpointing(storage, coordinator.responder(self), uploads);
                 }

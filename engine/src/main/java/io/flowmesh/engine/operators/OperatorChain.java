@@ -6,6 +6,8 @@ import io.flowmesh.api.source.Source;
 import io.flowmesh.api.source.SourceReader;
 import io.flowmesh.engine.graph.ChainSpec;
 import io.flowmesh.engine.graph.OperatorSpec;
+import io.flowmesh.engine.metrics.OperatorMetricGroup;
+import io.flowmesh.engine.metrics.TaskMetricGroup;
 import io.flowmesh.engine.time.ProcessingTimeService;
 import io.flowmesh.api.serialization.RecordSerializer;
 import io.flowmesh.engine.checkpoint.StateFileFormat;
@@ -34,34 +36,70 @@ public final class OperatorChain implements AutoCloseable {
     /** The operator spec of each operator in {@link #operators}, same order. */
     private final List<OperatorSpec> operatorSpecs = new ArrayList<>();
     private List<Object> restoredSourceState;
+    private final TaskMetricGroup metrics;
+    /** The runtime context a source reader is created with (its metric group is the source operator's). */
+    private final RuntimeContext sourceContext;
 
     /** @param tailOutput where the last operator emits (the subtask's record writers; discarding for a sink) */
     public OperatorChain(ChainSpec spec, RuntimeContext runtimeContext, ProcessingTimeService processingTime, Output tailOutput) {
+        this(spec, runtimeContext, processingTime, tailOutput, new TaskMetricGroup(runtimeContext.jobId(), "", spec.head().operatorId(),
+                spec.head().name(), runtimeContext.subtaskIndex(), runtimeContext.attempt()));
+    }
+
+    /**
+     * @param tailOutput where the last operator emits (the subtask's record writers; discarding for a sink)
+     * @param metrics the subtask's metric group: the chain adds one operator group per operator (the source first) and
+     *     counts the records and watermarks passed between them
+     */
+    public OperatorChain(ChainSpec spec, RuntimeContext runtimeContext, ProcessingTimeService processingTime, Output tailOutput,
+            TaskMetricGroup metrics) {
         this.spec = spec;
         this.runtimeContext = runtimeContext;
-        OperatorContext context = new OperatorContext(runtimeContext, processingTime);
+        this.metrics = metrics;
         List<OperatorSpec> specs = spec.operators();
         int first = spec.head().kind() == OperatorSpec.Kind.SOURCE ? 1 : 0;
-        Output next = tailOutput;
+        OperatorMetricGroup[] groups = new OperatorMetricGroup[specs.size()];
+        for (int i = 0; i < specs.size(); i++) {
+            groups[i] = metrics.addOperator(specs.get(i).operatorId(), specs.get(i).name());
+        }
+        if (first == 1) {
+            groups[0].markSource();
+            sourceContext = new OperatorRuntimeContext(runtimeContext, groups[0]);
+        } else {
+            sourceContext = runtimeContext;
+        }
+        Output next = new TailOutput(tailOutput, groups[groups.length - 1]);
         for (int i = specs.size() - 1; i >= first; i--) {
+            OperatorContext context = new OperatorContext(new OperatorRuntimeContext(runtimeContext, groups[i]), processingTime);
             StreamOperator op = Operators.create(specs.get(i), context, next);
             operators.add(0, op);
             operatorSpecs.add(0, specs.get(i));
-            next = new ChainingOutput(op, tailOutput, false);
+            OperatorMetricGroup from = i > 0 ? groups[i - 1] : new OperatorMetricGroup("", "network input");
+            next = new ChainingOutput(op, tailOutput, from, groups[i], false);
         }
         this.input = next;
         StreamOperator head = operators.isEmpty() ? null : operators.get(0);
-        this.input2 = head != null && spec.head().kind().isTwoInput() ? new ChainingOutput(head, tailOutput, true) : null;
+        this.input2 = head != null && spec.head().kind().isTwoInput()
+                ? new ChainingOutput(head, tailOutput, new OperatorMetricGroup("", "network input 2"), groups[0], true) : null;
+    }
+
+    /** The subtask's metric group (this chain added the operators' groups). */
+    public TaskMetricGroup metrics() {
+        return metrics;
     }
 
     /**
      * Hands records and watermarks to the next operator by call: to its first input, or to the
      * second input of a two-input head. Watermarks go to the operator once (it has one combined
-     * watermark); side outputs are never consumed inside a chain; status goes to the tail.
+     * watermark); side outputs are never consumed inside a chain; status goes to the tail. Counts
+     * each record out of {@code from} and into {@code to} (plain increments on the subtask's thread).
      */
-    private record ChainingOutput(StreamOperator next, Output tail, boolean secondInput) implements Output {
+    private record ChainingOutput(StreamOperator next, Output tail, OperatorMetricGroup from, OperatorMetricGroup to, boolean secondInput)
+            implements Output {
         @Override
         public void emit(Object value, long timestamp) {
+            from.recordOut();
+            to.recordIn();
             if (secondInput) {
                 next.processElement2(value, timestamp);
             } else {
@@ -71,12 +109,40 @@ public final class OperatorChain implements AutoCloseable {
 
         @Override
         public void emitWatermark(long watermark) {
+            from.outputWatermark(watermark);
+            to.inputWatermark(watermark);
             next.processWatermark(watermark);
         }
 
         @Override
         public void emitSide(OutputTag<?> tag, Object value, long timestamp) {
             // nothing inside a chain consumes a side output
+        }
+
+        @Override
+        public void emitStatus(boolean idle) {
+            tail.emitStatus(idle);
+        }
+    }
+
+    /** The last operator's output: counts its records (main and side) and watermarks, then hands them to the subtask's writers. */
+    private record TailOutput(Output tail, OperatorMetricGroup from) implements Output {
+        @Override
+        public void emit(Object value, long timestamp) {
+            from.recordOut();
+            tail.emit(value, timestamp);
+        }
+
+        @Override
+        public void emitWatermark(long watermark) {
+            from.outputWatermark(watermark);
+            tail.emitWatermark(watermark);
+        }
+
+        @Override
+        public void emitSide(OutputTag<?> tag, Object value, long timestamp) {
+            from.recordOut();
+            tail.emitSide(tag, value, timestamp);
         }
 
         @Override
@@ -113,7 +179,7 @@ public final class OperatorChain implements AutoCloseable {
             OperatorSpec head = spec.head();
             try {
                 Source<Object> source = (Source<Object>) head.function();
-                sourceReader = restoredSourceState == null ? source.createReader(runtimeContext) : source.restoreReader(runtimeContext, restoredSourceState);
+                sourceReader = restoredSourceState == null ? source.createReader(sourceContext) : source.restoreReader(sourceContext, restoredSourceState);
             } catch (Exception e) {
                 throw OperatorException.of(head.name(), e);
             }

@@ -51,6 +51,11 @@ public record KeyedRuntimeContext(RuntimeContext task, HeapKeyedStateBackend bac
     }
 
     @Override
+    public io.flowmesh.api.metrics.MetricGroup getMetricGroup() {
+        return task.getMetricGroup();
+    }
+
+    @Override
     public <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor) {
         return backend.getState(descriptor);
     }

@@ -23,6 +23,8 @@ import io.flowmesh.api.eventtime.WatermarkStrategy;
 import io.flowmesh.api.functions.OutputTag;
 import io.flowmesh.api.serialization.RecordSerializer;
 import io.flowmesh.api.source.ReaderOutput;
+import io.flowmesh.engine.metrics.TaskMetricGroup;
+import io.flowmesh.engine.metrics.TaskMetricsListener;
 import io.flowmesh.engine.operators.OperatorChain;
 import io.flowmesh.engine.operators.OperatorException;
 import io.flowmesh.engine.operators.SplitWatermarks;
@@ -97,6 +99,8 @@ public final class StreamTask implements Runnable {
     private Thread thread;
     private long lastFlushNanos;
     private long recordsIn;
+    private final TaskMetricGroup metrics;
+    private TaskMetricsListener metricsListener = TaskMetricsListener.NONE;
 
     public StreamTask(TaskDeploymentDescriptor tdd, ClassLoader userClassLoader, ResultPartitionManager partitionManager,
             ExchangeConnections connections, String taskManagerId, TaskSettings settings, Map<String, String> clusterConfiguration,
@@ -110,6 +114,22 @@ public final class StreamTask implements Runnable {
         this.clusterConfiguration = clusterConfiguration;
         this.listener = listener;
         this.taskName = tdd.getVertexName() + " (" + (tdd.getSubtaskIndex() + 1) + "/" + tdd.getParallelism() + ")";
+        this.metrics = new TaskMetricGroup(tdd.getJobId(), tdd.getJobName(), tdd.getVertexId(), tdd.getVertexName(), tdd.getSubtaskIndex(),
+                tdd.getAttempt());
+    }
+
+    /**
+     * Reports this subtask's metrics to {@code listener} (before {@link #start()}): handed over once the
+     * chain is built, taken back when the subtask ends. Without it, the metrics are kept but not reported.
+     */
+    public StreamTask withMetrics(TaskMetricsListener listener) {
+        this.metricsListener = listener;
+        return this;
+    }
+
+    /** The subtask's metrics (its operators' groups appear once the chain is built). */
+    public TaskMetricGroup metrics() {
+        return metrics;
     }
 
     /**
@@ -283,9 +303,12 @@ public final class StreamTask implements Runnable {
         Thread.currentThread().setContextClassLoader(userClassLoader);
         OperatorChain chain = null;
         Throwable failure = null;
+        boolean metricsStarted = false;
         try {
             chain = setUp();
             chain.open();
+            metricsListener.taskStarted(metrics); // after open: functions and source readers have registered their gauges
+            metricsStarted = true;
             if (hasMail) {
                 processMail();
             }
@@ -317,6 +340,15 @@ public final class StreamTask implements Runnable {
             InputGate g = gate;
             if (g != null) {
                 g.close();
+            }
+            if (metricsStarted) {
+                try {
+                    metricsListener.taskEnded(metrics);
+                } catch (RuntimeException e) {
+                    if (failure == null && !cancelled) {
+                        failure = e;
+                    }
+                }
             }
         }
         // cancel() interrupts this thread; the listener's reporting (Kafka, gRPC) must not see that
@@ -351,7 +383,8 @@ public final class StreamTask implements Runnable {
                     : JavaSerialization.deserialize(out.getKeySelector().toByteArray(), userClassLoader);
             ChannelSelector selector = ChannelSelector.of(out.getPartitioner(), subpartitions.length, out.getMaxParallelism(), keySelector,
                     tdd.getSubtaskIndex(), out.getConsumerVertexName());
-            RecordWriter writer = new RecordWriter(subpartitions, selector, new DynamicSerializer(userClassLoader, typeSerializers), settings.bufferSize());
+            RecordWriter writer = new RecordWriter(subpartitions, selector, new DynamicSerializer(userClassLoader, typeSerializers), settings.bufferSize())
+                    .withMetrics(metrics);
             writers.add(writer);
             (out.getSideOutputTag().isEmpty() ? mainWriters : sideWriters.computeIfAbsent(out.getSideOutputTag(), k -> new ArrayList<>()))
                     .add(writer);
@@ -362,7 +395,8 @@ public final class StreamTask implements Runnable {
         conf.putAll(tdd.getConfigurationMap());
         TaskRuntimeContext context = new TaskRuntimeContext(tdd.getJobId(), taskName, tdd.getSubtaskIndex(), tdd.getParallelism(),
                 tdd.getMaxParallelism(), tdd.getAttempt(), Map.copyOf(conf));
-        OperatorChain chain = new OperatorChain(spec, context, processingTime, tail);
+        OperatorChain chain = new OperatorChain(spec, context, processingTime, tail, metrics);
+        metrics.setBufferPoolUsage(this::inPoolUsage, this::outPoolUsage);
         if (tdd.getRestoredCheckpointId() > 0 && tdd.getRestoredStateCount() > 0) {
             if (stateStorage == null) {
                 throw new IllegalStateException("cannot restore checkpoint " + tdd.getRestoredCheckpointId() + ": no state storage on this TaskManager");
@@ -486,7 +520,9 @@ public final class StreamTask implements Runnable {
                 // a stop-with-savepoint barrier went out: nothing may follow it (the job resumed from the savepoint
                 // reads it again), so wait for the savepoint's completion (the input ends) or abort (reading goes on)
                 flushAll();
+                metrics.markIdle(System.nanoTime());
                 LockSupport.parkNanos(1_000_000);
+                metrics.markBusy(System.nanoTime());
                 continue;
             }
             InputStatus status = reader.pollNext(readerOutput);
@@ -500,7 +536,9 @@ public final class StreamTask implements Runnable {
             processingTime.fireDue();
             if (status == InputStatus.NOTHING_AVAILABLE) {
                 flushAll();
+                metrics.markIdle(System.nanoTime());
                 LockSupport.parkNanos(1_000_000);
+                metrics.markBusy(System.nanoTime());
             } else {
                 maybeFlushOnTimeout();
             }
@@ -540,7 +578,9 @@ public final class StreamTask implements Runnable {
             if (ch == null) {
                 flushAll();
                 long wait = Math.max(1, Math.min(100, processingTime.nextDeadline() - processingTime.currentTime()));
+                metrics.markIdle(System.nanoTime());
                 ch = g.awaitChannel(wait);
+                metrics.markBusy(System.nanoTime());
                 processingTime.fireDue();
                 if (ch == null) {
                     continue;
@@ -787,6 +827,34 @@ public final class StreamTask implements Runnable {
             w.flushAll();
         }
         lastFlushNanos = System.nanoTime();
+    }
+
+    /** Share of the input channels' buffers in use (any thread; reads the queues' sizes). */
+    private double inPoolUsage() {
+        InputGate g = gate;
+        if (g == null) {
+            return 0;
+        }
+        long used = 0;
+        long capacity = 0;
+        for (InputChannel ch : g.channels()) {
+            used += ch.queuedBuffers();
+            capacity += ch.bufferCapacity();
+        }
+        return capacity == 0 ? 0 : (double) used / capacity;
+    }
+
+    /** Share of this subtask's subpartition queues in use (any thread). */
+    private double outPoolUsage() {
+        long used = 0;
+        long capacity = 0;
+        synchronized (ownSubpartitions) {
+            for (ResultSubpartition s : ownSubpartitions) {
+                used += s.backlog();
+                capacity += s.capacity();
+            }
+        }
+        return capacity == 0 ? 0 : (double) used / capacity;
     }
 
     public long recordsIn() {

@@ -119,6 +119,11 @@ public final class OperatorChainHarness implements AutoCloseable {
         return byOperator.values().stream().map(OperatorState.Builder::build).toList();
     }
 
+    /** The chain's metrics: one operator group per operator, head first. */
+    public io.flowmesh.engine.metrics.TaskMetricGroup metrics() {
+        return chain.metrics();
+    }
+
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
         chain.notifyCheckpointComplete(checkpointId);
     }

@@ -46,7 +46,23 @@ public final class RestoreState {
         }
         return metadata.getOperatorsList().stream()
                 .filter(o -> o.getSubtasksCount() > 0 && !ids.contains(o.getOperatorId()))
-                .map(OperatorState::getOperatorId).findFirst();
+                .map(RestoreState::describe).findFirst();
+    }
+
+    /** "operator &lt;id&gt;", with its uid and name when the metadata knows them. */
+    static String describe(OperatorState o) {
+        StringBuilder d = new StringBuilder(o.getOperatorId());
+        if (!o.getUid().isEmpty() || !o.getOperatorName().isEmpty()) {
+            d.append(" (");
+            if (!o.getUid().isEmpty()) {
+                d.append("uid '").append(o.getUid()).append("'");
+            }
+            if (!o.getOperatorName().isEmpty()) {
+                d.append(o.getUid().isEmpty() ? "" : ", ").append("'").append(o.getOperatorName()).append("'");
+            }
+            d.append(")");
+        }
+        return d.toString();
     }
 
     /**

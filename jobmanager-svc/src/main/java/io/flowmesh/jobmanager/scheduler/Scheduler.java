@@ -90,6 +90,9 @@ public class Scheduler {
     @Inject
     JobManagerConfig config;
 
+    @Inject
+    io.flowmesh.jobmanager.metrics.JobManagerMetrics metrics;
+
     private final ScheduledExecutorService mainThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "jobmanager-main"));
     /** S3 reads (job graphs, checkpoint metadata), off the main thread. */
     private final ExecutorService io = Executors.newFixedThreadPool(2, r -> {
@@ -541,6 +544,7 @@ public class Scheduler {
         JobStatus previous = eg.status;
         eg.status = status;
         LOG.infof("job %s (%s) switched from %s to %s (attempt %d)", eg.jobId(), eg.graph.getJobName(), previous, status, eg.attempt);
+        metrics.jobStatusChanged(eg.jobId(), eg.graph.getJobName(), status, eg.attempt);
         publish(LifecycleEvents.jobStatus(eg.jobId(), REPORTER, previous, status, eg.attempt, cause));
     }
 

@@ -71,6 +71,12 @@ class RestoreStateTest {
         assertThat(RestoreState.checkAllStateMapped(m, graph, path, false)).contains("savepoint s3://flowmesh/savepoints/savepoint-abcdef-5 holds state "
                 + "of operator op-gone that the job does not have; remove it or allow non-restored state (-n / --allowNonRestoredState)");
         assertThat(RestoreState.checkAllStateMapped(m, graph, path, true)).isEmpty();
+        // with the uid and name the coordinator writes into the metadata, the message names them
+        CheckpointMetadata named = metadata(5, CheckpointType.SAVEPOINT, state("op-a", 2),
+                state("op-gone", 1).toBuilder().setUid("running-count").setOperatorName("Running count").build());
+        assertThat(RestoreState.checkAllStateMapped(named, graph, path, false)).contains("savepoint s3://flowmesh/savepoints/savepoint-abcdef-5"
+                + " holds state of operator op-gone (uid 'running-count', 'Running count') that the job does not have; remove it or allow"
+                + " non-restored state (-n / --allowNonRestoredState)");
         // the skipped operator is simply not given to any vertex
         assertThat(RestoreState.forVertex(m, graph.getVertices(0))).extracting(OperatorState::getOperatorId).containsExactly("op-a");
     }

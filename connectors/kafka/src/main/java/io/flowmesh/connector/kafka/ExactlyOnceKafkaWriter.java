@@ -5,8 +5,18 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,8 +32,14 @@ import org.apache.kafka.common.errors.ProducerFencedException;
  * transactions, driven by the checkpoints. Every method runs on the sink subtask's thread; the only
  * blocking calls are the producer's own (flush, initTransactions, commit, abort).
  *
- * <p><b>Transactions.</b> The subtask owns the transactional ids {@code <prefix>-<subtask>-<slot>},
- * {@code slot < poolSize} ({@link TransactionalIds}), each with its producer. Records go into the
+ * <p><b>Transactions.</b> The subtask owns the transactional ids {@code <prefix>-<subtask>-<slot>}
+ * ({@link TransactionalIds}): {@code poolSize} of them from the start, and one more whenever a
+ * barrier finds every id taken (checkpoints that fail keep their transactions pending until a later
+ * checkpoint completes, so the pool grows by one id per failed checkpoint in a row and never blocks
+ * a checkpoint). Slots are numbered without gaps, which is what lets a restore find every id a run
+ * used. A slot has a producer while it is free or open; of the pre-committed ones only the first
+ * {@value #PENDING_PRODUCERS_KEPT} keep theirs, the later ones are committed through a new producer
+ * that resumes the transaction, as a restore does. Records go into the
  * current transaction. At barrier <i>n</i> ({@code flush(false)}, then {@link #snapshotState}) the
  * transaction is flushed and pre-committed: it stays open on the broker, its
  * {@link KafkaCommittable} goes into the snapshot, and the next records go into a new transaction on
@@ -44,8 +60,10 @@ import org.apache.kafka.common.errors.ProducerFencedException;
  * transaction with its producer id and epoch ({@link TransactionalProducer#resumeTransaction});
  * a transaction that is already committed (or was fenced since) is skipped; then calls
  * {@code initTransactions()} on every id of the previous run mapped to this subtask
- * ({@link TransactionalIds#toAbortOnRestore}) and on its own ids: this fences the producers of
- * earlier attempts and aborts what they left open.
+ * ({@link TransactionalIds#toAbortOnRestore}), on every id with an ongoing transaction that the
+ * broker lists and that belongs to this subtask under one of the known prefixes (the ids a failed
+ * run added after its last checkpoint; {@link TransactionalIds#belongsTo}), and on its own ids:
+ * this fences the producers of earlier attempts and aborts what they left open.
  *
  * <p><b>End.</b> {@code flush(true)} commits every pending transaction and the current one at once,
  * without waiting for a checkpoint: the window this leaves is that a failure after it, before the
@@ -58,6 +76,9 @@ final class ExactlyOnceKafkaWriter<T> implements SinkWriter<T> {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     /** Slots whose producers stay open while free; the others are created when needed. */
     private static final int PRODUCERS_KEPT = 2;
+    /** Pre-committed transactions that keep their producer; the later ones are resumed to be committed. */
+    static final int PENDING_PRODUCERS_KEPT = 3;
+    private static final Duration LIST_TRANSACTIONS_TIMEOUT = Duration.ofSeconds(30);
 
     private final String topic;
     private final RecordFieldSerializer<T> keySerializer;
@@ -67,7 +88,7 @@ final class ExactlyOnceKafkaWriter<T> implements SinkWriter<T> {
     private final String prefix;
     private final int subtask;
     private final int parallelism;
-    private final Slot[] slots;
+    private final List<Slot> slots = new ArrayList<>();
     /** Pre-committed transactions, in checkpoint order. */
     private final ArrayDeque<Slot> precommitted = new ArrayDeque<>();
     /** The open transaction the records go to; null after the end of the input. */
@@ -91,13 +112,14 @@ final class ExactlyOnceKafkaWriter<T> implements SinkWriter<T> {
     }
 
     /**
-     * Opens the writer as the class comment says (commits {@code toCommit}, aborts
-     * {@code toAbort}, then initializes its own ids) and begins its first transaction. On failure,
+     * Opens the writer as the class comment says (commits {@code toCommit}, aborts {@code toAbort}
+     * and the ongoing transactions of this subtask's ids under {@code knownPrefixes}, then
+     * initializes its own ids) and begins its first transaction. On failure,
      * what was opened is closed before this throws.
      */
     ExactlyOnceKafkaWriter(String topic, RecordFieldSerializer<T> keySerializer, RecordFieldSerializer<T> valueSerializer,
             Properties producerConfig, String prefix, int subtask, int parallelism, int poolSize, List<KafkaCommittable> toCommit,
-            Collection<String> toAbort) {
+            Collection<String> toAbort, Collection<String> knownPrefixes) {
         TransactionalProducer.checkClientInternals();
         this.topic = topic;
         this.keySerializer = keySerializer;
@@ -106,15 +128,21 @@ final class ExactlyOnceKafkaWriter<T> implements SinkWriter<T> {
         this.prefix = prefix;
         this.subtask = subtask;
         this.parallelism = parallelism;
-        this.slots = new Slot[poolSize];
         for (int i = 0; i < poolSize; i++) {
-            slots[i] = new Slot(i, TransactionalIds.id(prefix, subtask, i));
+            slots.add(new Slot(i, TransactionalIds.id(prefix, subtask, i)));
         }
         try {
             for (KafkaCommittable c : toCommit) {
-                recommit(c);
+                recommit(c, false);
             }
-            for (String id : toAbort) {
+            Set<String> aborting = new LinkedHashSet<>(toAbort);
+            for (String id : ongoingTransactionalIds()) {
+                if (TransactionalIds.belongsTo(id, knownPrefixes, subtask, parallelism)
+                        && !TransactionalIds.isOwn(id, prefix, subtask, poolSize)) {
+                    aborting.add(id);
+                }
+            }
+            for (String id : aborting) {
                 try (TransactionalProducer p = newProducer(id)) {
                     initTransactions(p); // fences the old producer, aborts its open transaction
                 }
@@ -161,8 +189,34 @@ final class ExactlyOnceKafkaWriter<T> implements SinkWriter<T> {
         }
     }
 
-    /** Commits a transaction of the previous run again; one that is already complete is skipped. */
-    private void recommit(KafkaCommittable c) {
+    /** The transactional ids with an ongoing transaction on the cluster (ListTransactions). */
+    private List<String> ongoingTransactionalIds() {
+        Properties adminConfig = new Properties();
+        for (String key : AdminClientConfig.configNames()) {
+            if (producerConfig.containsKey(key) && !key.equals(AdminClientConfig.CLIENT_ID_CONFIG)) {
+                adminConfig.put(key, producerConfig.get(key));
+            }
+        }
+        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "flowmesh-sink-" + prefix + "-" + subtask + "-restore");
+        try (Admin admin = Admin.create(adminConfig)) {
+            return admin.listTransactions(new ListTransactionsOptions().filterStates(List.of(TransactionState.ONGOING)))
+                    .all().get(LIST_TRANSACTIONS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .stream().map(TransactionListing::transactionalId).toList();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("KafkaSink for topic '" + topic + "': interrupted while listing the open transactions", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("KafkaSink for topic '" + topic + "', subtask " + subtask + ": listing the open transactions"
+                    + " (to abort those a failed run left) failed: " + (e.getCause() != null ? e.getCause() : e), e);
+        }
+    }
+
+    /**
+     * Commits a pre-committed transaction through a new producer that resumes it. On a restore
+     * ({@code live} false), one that is already complete is skipped, and one the broker aborted is
+     * logged as lost; in a running writer, every failure throws.
+     */
+    private void recommit(KafkaCommittable c, boolean live) {
         TransactionalProducer p = newProducer(c.transactionalId());
         try {
             p.resumeTransaction(c.producerId(), c.epoch(), c.transactionV2());
@@ -170,6 +224,9 @@ final class ExactlyOnceKafkaWriter<T> implements SinkWriter<T> {
             p.close(CLOSE_TIMEOUT);
         } catch (KafkaException e) {
             p.close(Duration.ZERO);
+            if (live) {
+                throw commitFailed(c, e);
+            }
             if (causedBy(e, ProducerFencedException.class) || causedBy(e, InvalidProducerEpochException.class)) {
                 // a later producer epoch exists for the id: the transaction was ended before (committed, as checkpoint
                 // completion commits it first; or aborted by its timeout), and nothing of it is left to commit
@@ -197,24 +254,38 @@ final class ExactlyOnceKafkaWriter<T> implements SinkWriter<T> {
         return false;
     }
 
-    /** A free slot, with its producer, in a new transaction. */
+    /** A free slot (a new one, with the next id, when every slot is taken), with its producer, in a new transaction. */
     private Slot acquire() {
+        Slot free = null;
         for (Slot slot : slots) {
             if (!slot.busy) {
-                if (slot.producer == null) {
-                    slot.producer = newProducer(slot.transactionalId);
-                    initTransactions(slot.producer);
-                }
-                slot.producer.beginTransaction();
-                slot.busy = true;
-                currentHasRecords = false;
-                return slot;
+                free = slot;
+                break;
             }
         }
-        List<Long> waiting = precommitted.stream().map(s -> s.committable.checkpointId()).toList();
-        throw new IllegalStateException("KafkaSink for topic '" + topic + "', subtask " + subtask + ": all " + slots.length
-                + " transactional ids are taken by transactions waiting for checkpoints " + waiting + " to complete; checkpoints do not"
-                + " complete, or complete less often than they start: raise setTransactionalIdPoolSize(...) or find why they fail");
+        if (free == null) {
+            free = new Slot(slots.size(), TransactionalIds.id(prefix, subtask, slots.size()));
+            List<Long> waiting = precommitted.stream().map(s -> s.committable.checkpointId()).toList();
+            LOG.log(System.Logger.Level.INFO, "KafkaSink for topic ''{0}'', subtask {1}: every transactional id is taken by transactions"
+                    + " waiting for checkpoints {2} to complete; adding {3}", topic, subtask, waiting, free.transactionalId);
+        }
+        if (free.producer == null) {
+            TransactionalProducer p = newProducer(free.transactionalId);
+            initTransactions(p);
+            free.producer = p;
+        }
+        if (free.index == slots.size()) {
+            slots.add(free);
+        }
+        free.producer.beginTransaction();
+        free.busy = true;
+        currentHasRecords = false;
+        return free;
+    }
+
+    /** Number of transactional ids this writer has used so far (test support). */
+    int transactionalIdCount() {
+        return slots.size();
     }
 
     /** The slot's transaction is committed: frees it, replacing its producer if the commit did not move it to a new epoch. */
@@ -222,6 +293,9 @@ final class ExactlyOnceKafkaWriter<T> implements SinkWriter<T> {
         KafkaCommittable done = slot.committable;
         slot.committable = null;
         slot.busy = false;
+        if (slot.producer == null) {
+            return; // committed through a resumed producer; the slot gets a fresh one when it is used again
+        }
         TransactionalProducer.Identity now = slot.producer.identity();
         if (done == null || (now.producerId() == done.producerId() && now.epoch() == done.epoch())) {
             slot.producer.close(CLOSE_TIMEOUT);
@@ -303,13 +377,17 @@ final class ExactlyOnceKafkaWriter<T> implements SinkWriter<T> {
             Slot next = acquire();
             current.committable = committable;
             precommitted.add(current);
+            if (precommitted.size() > PENDING_PRODUCERS_KEPT) {
+                current.producer.close(Duration.ZERO); // the transaction stays open; it is resumed to be committed
+                current.producer = null;
+            }
             current = next;
         }
         List<Object> state = new ArrayList<>(precommitted.size() + 1);
         for (Slot slot : precommitted) {
             state.add(slot.committable);
         }
-        state.add(new KafkaWriterState(prefix, subtask, parallelism, slots.length));
+        state.add(new KafkaWriterState(prefix, subtask, parallelism, slots.size()));
         return state;
     }
 
@@ -321,19 +399,28 @@ final class ExactlyOnceKafkaWriter<T> implements SinkWriter<T> {
     private void commitPrecommitted(long upToCheckpoint) {
         while (!precommitted.isEmpty() && precommitted.peek().committable.checkpointId() <= upToCheckpoint) {
             Slot slot = precommitted.peek();
-            try {
-                slot.producer.commitTransaction();
-            } catch (KafkaException e) {
-                throw new IllegalStateException("KafkaSink for topic '" + topic + "': committing transaction " + slot.committable + " failed"
-                        + (causedBy(e, ProducerFencedException.class) || causedBy(e, InvalidProducerEpochException.class)
-                                ? " (fenced: another producer took the id, or the broker aborted the transaction after transaction.timeout.ms="
-                                        + producerConfig.getProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG) + ")"
-                                : "")
-                        + ": " + e, e);
+            if (slot.producer == null) {
+                recommit(slot.committable, true);
+            } else {
+                try {
+                    slot.producer.commitTransaction();
+                } catch (KafkaException e) {
+                    throw commitFailed(slot.committable, e);
+                }
             }
             precommitted.poll();
             release(slot);
         }
+    }
+
+    private IllegalStateException commitFailed(KafkaCommittable c, KafkaException e) {
+        return new IllegalStateException("KafkaSink for topic '" + topic + "': committing transaction " + c + " failed"
+                + (causedBy(e, ProducerFencedException.class) || causedBy(e, InvalidProducerEpochException.class)
+                        || causedBy(e, InvalidTxnStateException.class)
+                        ? " (fenced: another producer took the id, or the broker aborted the transaction after transaction.timeout.ms="
+                                + producerConfig.getProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG) + ")"
+                        : "")
+                + ": " + e, e);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,10 +32,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       unique per sink among all jobs writing to the cluster. See {@link ExactlyOnceKafkaWriter}.</li>
  * </ul>
  *
- * <p><b>Transactional ids</b> (EXACTLY_ONCE): subtask {@code s} uses {@code <prefix>-<s>-<slot>} for
- * {@code slot < } {@link Builder#setTransactionalIdPoolSize} (default
- * {@value #DEFAULT_TRANSACTIONAL_ID_POOL_SIZE}): one id per transaction that is open or waiting for
- * its checkpoint to complete. {@code transaction.timeout.ms} is {@link Builder#setTransactionTimeout}
+ * <p><b>Transactional ids</b> (EXACTLY_ONCE): subtask {@code s} uses {@code <prefix>-<s>-<slot>}: one id
+ * per transaction that is open or waiting for its checkpoint to complete, {@link
+ * Builder#setTransactionalIdPoolSize} (default {@value #DEFAULT_TRANSACTIONAL_ID_POOL_SIZE}) from
+ * the start and one more for every further failed checkpoint in a row. {@code transaction.timeout.ms} is {@link Builder#setTransactionTimeout}
  * (default 15 min, the broker's default {@code transaction.max.timeout.ms}, which it must not exceed);
  * a pre-committed transaction whose checkpoint takes longer to complete, or to be restored after a
  * failure, is aborted by the broker and its records are lost.
@@ -128,9 +129,12 @@ public final class KafkaSink<T> implements Sink<T> {
         }
         toCommit.sort(Comparator.comparingLong(KafkaCommittable::checkpointId).thenComparing(KafkaCommittable::transactionalId));
         Set<String> toAbort = TransactionalIds.toAbortOnRestore(writers, transactionalIdPrefix, subtask, parallelism, transactionalIdPoolSize);
+        Set<String> prefixes = new LinkedHashSet<>();
+        prefixes.add(transactionalIdPrefix);
+        writers.forEach(w -> prefixes.add(w.transactionalIdPrefix()));
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeout.toMillis()));
         return new ExactlyOnceKafkaWriter<>(topic, keySerializer, valueSerializer, p, transactionalIdPrefix, subtask, parallelism,
-                transactionalIdPoolSize, toCommit, toAbort);
+                transactionalIdPoolSize, toCommit, toAbort, prefixes);
     }
 
     private Properties producerConfig(RuntimeContext context) {
@@ -197,9 +201,10 @@ public final class KafkaSink<T> implements Sink<T> {
         }
 
         /**
-         * How many transactions a subtask may have open or waiting for their checkpoint at once
-         * (EXACTLY_ONCE; default {@value KafkaSink#DEFAULT_TRANSACTIONAL_ID_POOL_SIZE}): one open, the
-         * others pre-committed. A writer that needs more fails, naming the checkpoints that did not complete.
+         * How many transactional ids a subtask initializes at its start (EXACTLY_ONCE; default
+         * {@value KafkaSink#DEFAULT_TRANSACTIONAL_ID_POOL_SIZE}): one for the open transaction, the others
+         * for transactions waiting for their checkpoint. A writer that needs more (checkpoints fail
+         * several times in a row) adds ids one by one; a restore finds and aborts them.
          */
         public Builder<T> setTransactionalIdPoolSize(int poolSize) {
             if (poolSize < 2) {

@@ -96,8 +96,10 @@ public final class KafkaSource<T> implements Source<T> {
     public KafkaSourceReader<T> createReader(RuntimeContext context) {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(context), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        return new KafkaSourceReader<>(consumer, topics, context.subtaskIndex(), context.parallelism(), startingOffsets, stoppingOffsets,
-                deserializer, Map.of());
+        KafkaSourceReader<T> reader = new KafkaSourceReader<>(consumer, topics, context.subtaskIndex(), context.parallelism(), startingOffsets,
+                stoppingOffsets, deserializer, Map.of());
+        reader.registerMetrics(context.getMetricGroup());
+        return reader;
     }
 
     /**
@@ -129,8 +131,10 @@ public final class KafkaSource<T> implements Source<T> {
         }
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(context), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        return new KafkaSourceReader<>(consumer, topics, context.subtaskIndex(), context.parallelism(), startingOffsets, stoppingOffsets,
-                deserializer, splits);
+        KafkaSourceReader<T> reader = new KafkaSourceReader<>(consumer, topics, context.subtaskIndex(), context.parallelism(), startingOffsets,
+                stoppingOffsets, deserializer, splits);
+        reader.registerMetrics(context.getMetricGroup());
+        return reader;
     }
 
     /** The consumer's configuration for the given subtask: the defaults of the class comment, then the builder's properties. */

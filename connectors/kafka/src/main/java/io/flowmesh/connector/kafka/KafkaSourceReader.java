@@ -73,6 +73,8 @@ public final class KafkaSourceReader<T> implements SourceReader<T> {
     private TopicPartition currentPartition;
     private List<ConsumerRecord<byte[], byte[]>> currentRecords = List.of();
     private int currentIndex;
+    /** Records in the owned partitions not fetched yet (the sum of the consumer's lags), after the last poll; -1 before. */
+    private volatile long pendingRecords = -1;
 
     /**
      * Opens the reader on {@code consumer} (which it owns from now on and closes, also when opening
@@ -159,6 +161,7 @@ public final class KafkaSourceReader<T> implements SourceReader<T> {
                 return bounded ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
             }
             pending = consumer.poll(POLL_TIMEOUT);
+            updatePendingRecords();
             pendingPartitions.addAll(pending.partitions());
             if (!hasPending()) {
                 afterDrained();
@@ -202,6 +205,48 @@ public final class KafkaSourceReader<T> implements SourceReader<T> {
             }
         }
         return InputStatus.MORE_AVAILABLE;
+    }
+
+    private void updatePendingRecords() {
+        long sum = 0;
+        for (TopicPartition tp : unfinished) {
+            java.util.OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isPresent()) {
+                sum += lag.getAsLong();
+            }
+        }
+        pendingRecords = sum;
+    }
+
+    /**
+     * Registers Flink's Kafka source metrics with the source operator's group (on the subtask's thread,
+     * once): {@code pendingRecords}, the records of the owned partitions not fetched yet (updated at
+     * every poll; -1 before the first), and
+     * {@code KafkaSourceReader.KafkaConsumer.records-lag-max}, the consumer's own maximum lag over
+     * its metrics window (NaN until it fetched). The gauges read values the consumer keeps thread-safe.
+     */
+    void registerMetrics(io.flowmesh.api.metrics.MetricGroup group) {
+        group.gauge("pendingRecords", (io.flowmesh.api.metrics.Gauge<Long>) () -> pendingRecords);
+        org.apache.kafka.common.Metric lagMax = null;
+        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> e : consumer.metrics().entrySet()) {
+            org.apache.kafka.common.MetricName name = e.getKey();
+            if (name.name().equals("records-lag-max") && name.group().equals("consumer-fetch-manager-metrics")
+                    && !name.tags().containsKey("topic") && !name.tags().containsKey("partition")) {
+                lagMax = e.getValue();
+            }
+        }
+        if (lagMax != null) {
+            org.apache.kafka.common.Metric metric = lagMax;
+            group.gauge("KafkaSourceReader.KafkaConsumer.records-lag-max", (io.flowmesh.api.metrics.Gauge<Double>) () -> {
+                Object v = metric.metricValue();
+                return v instanceof Number n ? n.doubleValue() : Double.NaN;
+            });
+        }
+    }
+
+    /** Records not fetched yet from the owned partitions, as of the last poll (any thread); -1 before the first poll. */
+    public long pendingRecords() {
+        return pendingRecords;
     }
 
     /**

@@ -3,13 +3,14 @@ package io.flowmesh.connector.kafka;
 import java.io.Serializable;
 
 /**
- * Which transactional ids an exactly-once {@link KafkaSink} writer may have used: one entry in every
- * snapshot of every writer, so that a restore, at any parallelism, knows the finite set of ids whose
- * lingering transactions it must abort: {@code <transactionalIdPrefix>-<subtask>-<slot>} for
- * {@code slot < poolSize}.
+ * Which transactional ids an exactly-once {@link KafkaSink} writer had used when it took a snapshot:
+ * one entry in every snapshot of every writer, so that a restore, at any parallelism, knows the ids
+ * whose lingering transactions it must abort: {@code <transactionalIdPrefix>-<subtask>-<slot>} for
+ * {@code slot < poolSize} (ids the run added after the snapshot are found among the broker's ongoing
+ * transactions; see {@link TransactionalIds}).
  *
  * @param parallelism the writer's parallelism when it took the snapshot
- * @param poolSize the number of transactional ids per subtask ({@link KafkaSink.Builder#setTransactionalIdPoolSize})
+ * @param poolSize the number of transactional ids the subtask had used (its initial pool, and the ids it added)
  */
 public record KafkaWriterState(String transactionalIdPrefix, int subtask, int parallelism, int poolSize) implements Serializable {
 

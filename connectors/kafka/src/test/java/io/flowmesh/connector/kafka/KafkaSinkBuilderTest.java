@@ -78,4 +78,19 @@ class KafkaSinkBuilderTest {
         assertThat(TransactionalIds.toAbortOnRestore(previous, "q", 1, 2, 2)).isEqualTo(Set.of("p-1-0", "p-1-1"));
         assertThat(TransactionalIds.toAbortOnRestore(List.of(), "p", 0, 1, 5)).isEmpty();
     }
+
+    @Test
+    void anOngoingTransactionBelongsToTheNewSubtaskItsOldSubtaskMapsTo() {
+        List<String> prefixes = List.of("job-a", "job-a-sink");
+        assertThat(TransactionalIds.belongsTo("job-a-3-17", prefixes, 1, 2)).isTrue(); // old subtask 3 -> 3 % 2 = 1
+        assertThat(TransactionalIds.belongsTo("job-a-3-17", prefixes, 0, 2)).isFalse();
+        assertThat(TransactionalIds.belongsTo("job-a-sink-0-4", prefixes, 0, 1)).isTrue(); // a prefix with a dash
+        assertThat(TransactionalIds.belongsTo("job-ab-0-4", prefixes, 0, 1)).isFalse();
+        assertThat(TransactionalIds.belongsTo("job-b-0-4", prefixes, 0, 1)).isFalse();
+        assertThat(TransactionalIds.belongsTo("job-a-0-x", prefixes, 0, 1)).isFalse();
+        assertThat(TransactionalIds.belongsTo("job-a-0-", prefixes, 0, 1)).isFalse();
+        assertThat(TransactionalIds.belongsTo("job-a-99999999999-1", prefixes, 0, 1)).isFalse();
+        assertThat(TransactionalIds.isOwn("job-a-1-2", "job-a", 1, 3)).isTrue();
+        assertThat(TransactionalIds.isOwn("job-a-1-3", "job-a", 1, 3)).isFalse();
+    }
 }

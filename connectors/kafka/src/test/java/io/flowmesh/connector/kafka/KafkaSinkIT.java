@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.FeatureUpdate;
 import org.apache.kafka.clients.admin.FinalizedVersionRange;
@@ -289,29 +290,82 @@ class KafkaSinkIT {
     }
 
     /**
-     * A checkpoint that never completes takes every transactional id; the next barriers fail (their
-     * checkpoints are declined) but leave the writer as it was: the current transaction goes on, and
-     * the end of the input commits everything once, in order.
+     * Checkpoints that fail several times in a row leave their transactions pending; the writer adds
+     * a transactional id for each (the pool of 2 grows to 7, and the pending transactions beyond
+     * the first three give up their producers), and the next completed checkpoint commits every one
+     * of them once, in order, through a resumed producer where needed. Afterwards the ids are reused.
      */
     @Test
-    void aBarrierWithEveryIdTakenFailsWithoutLosingOrRepeatingAnything() throws Exception {
-        String topic = "eo-exhausted";
+    void checkpointsFailingInARowGrowThePoolAndTheNextCompletedOneCommitsEverythingInOrder() throws Exception {
+        String topic = "eo-grow";
         kafka.createTopic(topic, 1);
-        KafkaSink<String> sink = sink(topic, DeliveryGuarantee.EXACTLY_ONCE).setTransactionalIdPrefix("eo-exhausted")
+        KafkaSink<String> sink = sink(topic, DeliveryGuarantee.EXACTLY_ONCE).setTransactionalIdPrefix("eo-grow")
                 .setTransactionalIdPoolSize(2).build();
         ExactlyOnceKafkaWriter<String> w = writer(sink, 0, 1, List.of());
         try {
-            write(w, values("a", 2));
-            assertThat(committables(w.snapshotState(1))).hasSize(1); // never completes: ids 0 (pending) and 1 (current) taken
-            write(w, values("b", 2));
-            assertThatThrownBy(() -> w.snapshotState(2)).hasMessageContaining("all 2 transactional ids are taken by transactions waiting"
-                    + " for checkpoints [1] to complete");
-            assertThatThrownBy(() -> w.snapshotState(3)).hasMessageContaining("waiting for checkpoints [1] to complete");
-            write(w, values("c", 2));
-            w.flush(true); // the end of the input commits the pending transaction and the current one, each once
-            assertThat(settled(topic)).isEqualTo(concat(values("a", 2), values("b", 2), values("c", 2)));
+            List<String> expected = new ArrayList<>();
+            for (int checkpoint = 1; checkpoint <= 5; checkpoint++) { // none of them completes
+                List<String> records = values("r" + checkpoint + "-", 3);
+                write(w, records);
+                expected.addAll(records);
+                w.flush(false);
+                assertThat(committables(w.snapshotState(checkpoint))).extracting(KafkaCommittable::checkpointId)
+                        .isEqualTo(LongStream.rangeClosed(1, checkpoint).boxed().toList());
+            }
+            assertThat(w.transactionalIdCount()).isEqualTo(6); // 5 pending and the current one
+            assertThat(readCommitted(topic)).isEmpty();
+            write(w, values("s", 2));
+            w.flush(false);
+            w.snapshotState(6); // six pending now: a seventh id for the next transaction
+            assertThat(w.transactionalIdCount()).isEqualTo(7);
+            w.notifyCheckpointComplete(6);
+            expected.addAll(values("s", 2));
+            assertVisibleEventually(topic, expected);
+            write(w, values("t", 2));
+            w.flush(false);
+            w.snapshotState(7);
+            w.notifyCheckpointComplete(7);
+            expected.addAll(values("t", 2));
+            assertThat(w.transactionalIdCount()).as("freed ids are reused").isEqualTo(7);
+            w.flush(true);
+            assertThat(settled(topic)).isEqualTo(expected);
         } finally {
             w.close();
+        }
+    }
+
+    /**
+     * A run that added ids after its last completed checkpoint (checkpoints failed) and then died
+     * leaves transactions open on ids its snapshot does not name; the restore finds them among the
+     * broker's ongoing transactions and aborts them, so nothing after the checkpoint is visible and
+     * the topic does not stay blocked for read_committed consumers.
+     */
+    @Test
+    void aRestoreAbortsTheTransactionsOfIdsAddedAfterTheCheckpoint() throws Exception {
+        String topic = "eo-grown-restore";
+        kafka.createTopic(topic, 1);
+        KafkaSink<String> sink = sink(topic, DeliveryGuarantee.EXACTLY_ONCE).setTransactionalIdPrefix("eo-grown")
+                .setTransactionalIdPoolSize(2).build();
+        ExactlyOnceKafkaWriter<String> first = writer(sink, 0, 1, List.of());
+        write(first, values("a", 3));
+        first.flush(false);
+        List<Object> state1 = first.snapshotState(1);
+        first.notifyCheckpointComplete(1);
+        for (int checkpoint = 2; checkpoint <= 5; checkpoint++) { // fail: never complete
+            write(first, values("x" + checkpoint + "-", 2));
+            first.flush(false);
+            first.snapshotState(checkpoint);
+        }
+        write(first, values("y", 2));
+        first.flush(false);
+        assertThat(first.transactionalIdCount()).isEqualTo(5);
+        assertThat(state1).filteredOn(KafkaWriterState.class::isInstance).containsExactly(new KafkaWriterState("eo-grown", 0, 1, 2));
+        first.closeAbruptly();
+        ExactlyOnceKafkaWriter<String> second = writer(sink, 0, 1, state1);
+        try {
+            assertThat(settled(topic)).isEqualTo(values("a", 3));
+        } finally {
+            second.close();
         }
     }
 

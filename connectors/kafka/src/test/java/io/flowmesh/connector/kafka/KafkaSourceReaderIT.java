@@ -160,6 +160,58 @@ class KafkaSourceReaderIT {
         return ManagementFactory.getPlatformMBeanServer().isRegistered(new ObjectName("kafka.consumer:type=app-info,id=" + clientId));
     }
 
+    /** A runtime context whose metric group keeps what the reader registers. */
+    private record MetricsContext(TestContext c, Map<String, io.flowmesh.api.metrics.Gauge<?>> gauges) implements io.flowmesh.api.functions.RuntimeContext {
+        public String jobId() { return c.jobId(); }
+        public String taskName() { return c.taskName(); }
+        public int subtaskIndex() { return c.subtaskIndex(); }
+        public int parallelism() { return c.parallelism(); }
+        public int maxParallelism() { return c.maxParallelism(); }
+        public int attempt() { return c.attempt(); }
+        public Map<String, String> configuration() { return c.configuration(); }
+
+        @Override
+        public io.flowmesh.api.metrics.MetricGroup getMetricGroup() {
+            return new io.flowmesh.api.metrics.MetricGroup() {
+                @Override
+                public <T, G extends io.flowmesh.api.metrics.Gauge<T>> G gauge(String name, G gauge) {
+                    gauges.put(name, gauge);
+                    return gauge;
+                }
+            };
+        }
+    }
+
+    @Test
+    void pendingRecordsFollowTheLagAndReachZeroWhenCaughtUp() throws Exception {
+        String topic = "lag";
+        kafka.createTopic(topic, 2);
+        kafka.produce(topic, 0, T0, values("a", 300));
+        kafka.produce(topic, 1, T0, values("b", 200));
+        Map<String, io.flowmesh.api.metrics.Gauge<?>> gauges = new java.util.concurrent.ConcurrentHashMap<>();
+        KafkaSource<String> source = source(topic).setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50").build();
+        try (KafkaSourceReader<String> reader = source.createReader(new MetricsContext(TestContext.of(0, 1, Map.of()), gauges))) {
+            assertThat(gauges).containsOnlyKeys("pendingRecords", "KafkaSourceReader.KafkaConsumer.records-lag-max");
+            assertThat(gauges.get("pendingRecords").getValue()).isEqualTo(-1L);
+            ListOutput<String> out = new ListOutput<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long maxPending = -1;
+            while (out.size() < 500 && System.nanoTime() < deadline) {
+                reader.pollNext(out);
+                long pending = (Long) gauges.get("pendingRecords").getValue();
+                // never more than what is neither emitted nor fetched
+                assertThat(pending).isLessThanOrEqualTo(500 - out.size());
+                maxPending = Math.max(maxPending, pending);
+            }
+            assertThat(out.size()).isEqualTo(500);
+            // 50 records per poll: after the first fetch of a partition, the rest of it was pending
+            assertThat(maxPending).isGreaterThanOrEqualTo(150);
+            reader.pollNext(out);
+            assertThat(gauges.get("pendingRecords").getValue()).isEqualTo(0L);
+            assertThat((Double) gauges.get("KafkaSourceReader.KafkaConsumer.records-lag-max").getValue()).isGreaterThanOrEqualTo(150.0);
+        }
+    }
+
     @Test
     void boundedReadersStopAtTheEndOffsetsSeenAtStartWithTheKafkaTimestamps() throws Exception {
         String topic = "late";
