@@ -19,8 +19,10 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.flowmesh.operator.api.FlinkDeployment;
 import io.flowmesh.operator.api.FlinkDeploymentSpec;
+import io.flowmesh.operator.api.KubernetesDeploymentMode;
 import io.flowmesh.operator.api.Resource;
 import io.flowmesh.operator.config.OperatorOptions;
 import io.flowmesh.operator.validation.FlinkResourceValidator;
@@ -43,6 +45,11 @@ import java.util.TreeMap;
  * {@code spec.image} with the role's jar ({@code /opt/flowmesh/<role>/quarkus-run.jar}) in the
  * container {@code flink-main-container}, which the user's pod templates can extend. All objects are
  * owned by the FlinkDeployment.
+ *
+ * <p>In native mode ({@code mode: native}, Flink's default) there is no TaskManager Deployment: the
+ * TaskManager pod is rendered into the ConfigMap {@code <name>-taskmanager-pod-template} (key
+ * {@value #TASKMANAGER_POD_TEMPLATE_KEY}), mounted into the JobManager, which creates, watches and
+ * replaces TaskManager pods from it for its jobs' slots ({@code flowmesh.jobmanager.kubernetes.*}).
  */
 public final class ClusterResources {
     public static final String MAIN_CONTAINER = "flink-main-container";
@@ -73,6 +80,12 @@ public final class ClusterResources {
     }
 
     public static final int DATA_PORT = 6121;
+    public static final String TASKMANAGER_POD_TEMPLATE_KEY = "taskmanager-pod-template.yaml";
+    /** Where the JobManager finds the TaskManager pod template in native mode. */
+    public static final String POD_TEMPLATE_DIR = "/opt/flowmesh/pod-template";
+    private static final String POD_TEMPLATE_VOLUME = "flowmesh-pod-template";
+
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private ClusterResources() {}
 
@@ -86,6 +99,15 @@ public final class ClusterResources {
 
     public static String configMapName(String cluster) {
         return cluster + "-flowmesh-config";
+    }
+
+    /** Native mode: the ConfigMap with the TaskManager pod the JobManager creates. */
+    public static String podTemplateConfigMapName(String cluster) {
+        return cluster + "-taskmanager-pod-template";
+    }
+
+    private static boolean isNative(FlinkDeploymentSpec spec) {
+        return FlinkResourceValidator.mode(spec) == KubernetesDeploymentMode.NATIVE;
     }
 
     public static Map<String, String> labels(String cluster, Role role) {
@@ -119,7 +141,14 @@ public final class ClusterResources {
             out.add(service(cluster, ns, role, ref));
         }
         Resource tmResource = spec.getTaskManager() == null ? null : spec.getTaskManager().getResource();
-        out.add(deployment(cluster, ns, spec, Role.TASKMANAGER, taskManagerReplicas(spec), tmResource, tmTemplate, ref));
+        if (isNative(spec)) {
+            Pod tmPod = pod(cluster, spec, Role.TASKMANAGER, tmResource, tmTemplate);
+            out.add(1, new ConfigMapBuilder().withNewMetadata().withName(podTemplateConfigMapName(cluster)).withNamespace(ns)
+                    .withLabels(labels(cluster, Role.TASKMANAGER)).withOwnerReferences(ref).endMetadata()
+                    .addToData(TASKMANAGER_POD_TEMPLATE_KEY, SERIALIZATION.asYaml(tmPod)).build());
+        } else {
+            out.add(deployment(cluster, ns, spec, Role.TASKMANAGER, taskManagerReplicas(spec), tmResource, tmTemplate, ref));
+        }
         return out;
     }
 
@@ -153,24 +182,37 @@ public final class ClusterResources {
                 .withData(data).build();
     }
 
-    private static Deployment deployment(String cluster, String ns, FlinkDeploymentSpec spec, Role role, int replicas,
-                                         Resource resource, Pod userTemplate, OwnerReference ref) {
+    /** A role's pod: ours merged over the user's template, with our labels winning. */
+    private static Pod pod(String cluster, FlinkDeploymentSpec spec, Role role, Resource resource, Pod userTemplate) {
         Map<String, String> labels = labels(cluster, role);
-        Pod ours = new PodBuilder()
+        PodBuilder ours = new PodBuilder()
                 .withNewMetadata().withLabels(labels).endMetadata()
                 .withNewSpec()
                 .withServiceAccountName(spec.getServiceAccount())
                 .withContainers(container(cluster, spec, role, resource))
-                .endSpec().build();
+                .endSpec();
+        if (role == Role.JOBMANAGER && isNative(spec)) {
+            ours.editSpec().addNewVolume().withName(POD_TEMPLATE_VOLUME).withNewConfigMap()
+                    .withName(podTemplateConfigMapName(cluster)).endConfigMap().endVolume().endSpec();
+        }
         // ours over the user's: image, command and ports are the operator's; the user's env, mounts,
         // sidecars, nodeSelector, tolerations ... stay
-        Pod pod = PodTemplates.merge(userTemplate, ours);
-        PodSpec podSpec = pod.getSpec();
+        Pod pod = PodTemplates.merge(userTemplate, ours.build());
         Map<String, String> podLabels = new HashMap<>(labels);
         if (pod.getMetadata().getLabels() != null) {
             podLabels.putAll(pod.getMetadata().getLabels());
             podLabels.putAll(labels);
         }
+        pod.getMetadata().setLabels(new TreeMap<>(podLabels));
+        return pod;
+    }
+
+    private static Deployment deployment(String cluster, String ns, FlinkDeploymentSpec spec, Role role, int replicas,
+                                         Resource resource, Pod userTemplate, OwnerReference ref) {
+        Map<String, String> labels = labels(cluster, role);
+        Pod pod = pod(cluster, spec, role, resource, userTemplate);
+        PodSpec podSpec = pod.getSpec();
+        Map<String, String> podLabels = pod.getMetadata().getLabels();
         return new DeploymentBuilder()
                 .withNewMetadata().withName(deploymentName(cluster, role)).withNamespace(ns).withLabels(labels)
                 .withOwnerReferences(ref).endMetadata()
@@ -193,6 +235,19 @@ public final class ClusterResources {
                         serviceName(cluster, Role.COORDINATOR) + ":" + Role.COORDINATOR.port, null));
             }
             case COORDINATOR -> env.add(new EnvVar("FLOWMESH_COORDINATOR_JOBMANAGER_ADDRESS", jm, null));
+            case JOBMANAGER -> {
+                if (isNative(spec)) {
+                    // the JobManager's TaskManager pods (jobmanager-svc: NativeResourceManager)
+                    env.add(new EnvVar("FLOWMESH_JOBMANAGER_KUBERNETES_ENABLED", "true", null));
+                    env.add(new EnvVarBuilder().withName("FLOWMESH_JOBMANAGER_KUBERNETES_NAMESPACE")
+                            .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build());
+                    env.add(new EnvVar("FLOWMESH_JOBMANAGER_KUBERNETES_CLUSTER_ID", cluster, null));
+                    env.add(new EnvVar("FLOWMESH_JOBMANAGER_KUBERNETES_TASKMANAGER_POD_TEMPLATE",
+                            POD_TEMPLATE_DIR + "/" + TASKMANAGER_POD_TEMPLATE_KEY, null));
+                    env.add(new EnvVar("FLOWMESH_JOBMANAGER_KUBERNETES_SLOTS_PER_TASKMANAGER",
+                            Integer.toString(new OperatorOptions(spec.getFlinkConfiguration()).taskSlots()), null));
+                }
+            }
             case TASKMANAGER -> {
                 env.add(new EnvVar("FLOWMESH_TASKMANAGER_JOBMANAGER_ADDRESS", jm, null));
                 env.add(new EnvVarBuilder().withName("FLOWMESH_TASKMANAGER_HOST")
@@ -218,6 +273,9 @@ public final class ClusterResources {
                 .withInitialDelaySeconds(30).withPeriodSeconds(10).endLivenessProbe();
         if (role == Role.TASKMANAGER) {
             c.addNewPort().withName("data").withContainerPort(DATA_PORT).endPort();
+        }
+        if (role == Role.JOBMANAGER && isNative(spec)) {
+            c.addNewVolumeMount().withName(POD_TEMPLATE_VOLUME).withMountPath(POD_TEMPLATE_DIR).withReadOnly(true).endVolumeMount();
         }
         if (resource != null) {
             c.withResources(resources(resource));

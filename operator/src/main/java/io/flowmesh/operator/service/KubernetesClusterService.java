@@ -67,6 +67,9 @@ public class KubernetesClusterService implements FlowmeshClusterService {
                 client.services().inNamespace(ns).withName(ClusterResources.serviceName(cluster.name(), role)).delete();
             }
             client.configMaps().inNamespace(ns).withName(ClusterResources.configMapName(cluster.name())).delete();
+            // native mode: the JobManager's TaskManager pods (owned by its Deployment, so also garbage-collected)
+            client.configMaps().inNamespace(ns).withName(ClusterResources.podTemplateConfigMapName(cluster.name())).delete();
+            client.pods().inNamespace(ns).withLabel("app", cluster.name()).withLabel("component", Role.TASKMANAGER.id).delete();
             if (deleteHaData) {
                 client.configMaps().inNamespace(ns).withLabel(ClusterResources.LABEL_CLUSTER, cluster.name())
                         .withLabel(ClusterResources.LABEL_CONFIGMAP_TYPE, ClusterResources.HA_CONFIGMAP_TYPE).delete();

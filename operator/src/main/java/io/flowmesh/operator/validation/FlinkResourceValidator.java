@@ -195,7 +195,8 @@ public final class FlinkResourceValidator {
         return null;
     }
 
-    private static KubernetesDeploymentMode mode(FlinkDeploymentSpec spec) {
+    /** The spec's mode; Flink's default when unset: native. */
+    public static KubernetesDeploymentMode mode(FlinkDeploymentSpec spec) {
         return spec.getMode() == null ? KubernetesDeploymentMode.NATIVE : spec.getMode();
     }
 

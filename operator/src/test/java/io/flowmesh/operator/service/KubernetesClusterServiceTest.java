@@ -38,6 +38,7 @@ class KubernetesClusterServiceTest {
         client.apps().deployments().inNamespace(NS).delete();
         client.configMaps().inNamespace(NS).delete();
         client.services().inNamespace(NS).delete();
+        client.pods().inNamespace(NS).delete();
         service = new KubernetesClusterService(client, "{name}-rest.{namespace}.svc:8081", Duration.ofSeconds(5), Duration.ofSeconds(5));
         dep = new FlinkDeployment();
         dep.getMetadata().setName("wordcount");
@@ -160,6 +161,51 @@ class KubernetesClusterServiceTest {
                 .containsExactly("wordcount-ha-leader");
 
         service.deleteCluster(id, true);
+        assertThat(client.configMaps().inNamespace(NS).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void nativeModeGivesTheJobManagerTheTaskManagerPodInsteadOfADeployment() {
+        dep.getSpec().setMode(null); // Flink's default: native
+        service.deployCluster(dep, dep.getSpec());
+
+        assertThat(client.apps().deployments().inNamespace(NS).list().getItems()).extracting(d -> d.getMetadata().getName())
+                .containsExactlyInAnyOrder("wordcount-dispatcher", "wordcount-jobmanager", "wordcount-coordinator");
+        var cm = client.configMaps().inNamespace(NS).withName("wordcount-taskmanager-pod-template").get();
+        assertThat(cm.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo("uid-1"));
+        io.fabric8.kubernetes.api.model.Pod tmPod = client.getKubernetesSerialization()
+                .unmarshal(cm.getData().get("taskmanager-pod-template.yaml"), io.fabric8.kubernetes.api.model.Pod.class);
+        assertThat(tmPod.getMetadata().getLabels()).containsEntry("app", "wordcount").containsEntry("component", "taskmanager");
+        assertThat(tmPod.getSpec().getServiceAccountName()).isEqualTo("flink");
+        assertThat(tmPod.getSpec().getNodeSelector()).containsExactly(Map.entry("pool", "tm-pool"));
+        Container tmMain = tmPod.getSpec().getContainers().get(0);
+        assertThat(tmMain.getName()).isEqualTo("flink-main-container");
+        assertThat(tmMain.getImage()).isEqualTo("ghcr.io/flowmesh/flowmesh:0.1.0");
+        assertThat(tmMain.getArgs()).containsExactly("-jar", "/opt/flowmesh/taskmanager-svc/quarkus-run.jar");
+        assertThat(tmMain.getEnv()).extracting(EnvVar::getName)
+                .contains("FLOWMESH_TASKMANAGER_JOBMANAGER_ADDRESS", "FLOWMESH_TASKMANAGER_ID", "AWS_REGION");
+
+        var jmPod = deployment("wordcount-jobmanager").getSpec().getTemplate().getSpec();
+        Container jmMain = jmPod.getContainers().get(0);
+        assertThat(jmMain.getEnv()).contains(new EnvVar("FLOWMESH_JOBMANAGER_KUBERNETES_ENABLED", "true", null),
+                new EnvVar("FLOWMESH_JOBMANAGER_KUBERNETES_CLUSTER_ID", "wordcount", null),
+                new EnvVar("FLOWMESH_JOBMANAGER_KUBERNETES_SLOTS_PER_TASKMANAGER", "2", null),
+                new EnvVar("FLOWMESH_JOBMANAGER_KUBERNETES_TASKMANAGER_POD_TEMPLATE",
+                        "/opt/flowmesh/pod-template/taskmanager-pod-template.yaml", null));
+        assertThat(jmMain.getEnv()).filteredOn(e -> e.getName().equals("FLOWMESH_JOBMANAGER_KUBERNETES_NAMESPACE")).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace"));
+        assertThat(jmMain.getVolumeMounts()).singleElement().satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/opt/flowmesh/pod-template"));
+        assertThat(jmPod.getVolumes()).singleElement()
+                .satisfies(v -> assertThat(v.getConfigMap().getName()).isEqualTo("wordcount-taskmanager-pod-template"));
+
+        // pods the JobManager created go with the cluster
+        client.pods().inNamespace(NS).resource(new PodBuilder(tmPod).editMetadata().withName("wordcount-taskmanager-1-1").endMetadata()
+                .build()).create();
+        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("other-taskmanager-1-1")
+                .addToLabels("app", "other").addToLabels("component", "taskmanager").endMetadata().build()).create();
+        service.deleteCluster(ClusterId.of(dep), true);
+        assertThat(client.pods().inNamespace(NS).list().getItems()).extracting(p -> p.getMetadata().getName())
+                .containsExactly("other-taskmanager-1-1");
         assertThat(client.configMaps().inNamespace(NS).list().getItems()).isEmpty();
     }
 
