@@ -15,11 +15,17 @@ import io.flowmesh.operator.api.Savepoint;
 import io.flowmesh.operator.api.SnapshotTriggerType;
 import io.flowmesh.operator.api.UpgradeMode;
 import io.flowmesh.operator.service.ClusterId;
+import io.flowmesh.operator.validation.FlinkResourceValidatorTest;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Scenario tests of FlinkDeploymentReconciler: lifecycle, upgrade modes, savepoints, rollback, delete. */
 @EnableKubernetesMockClient(crud = true)
@@ -464,6 +470,27 @@ class FlinkDeploymentReconcilerTest {
         assertThat(fixed.getStatus().getError()).isNull();
         assertThat(fixed.getStatus().getLifecycleState()).isEqualTo(ResourceLifecycleState.UPGRADING);
         assertThat(h.service.calls).containsExactly("stop-with-savepoint job-1", "delete flowmesh-jobs/wordcount haData=true");
+    }
+
+    static Stream<Arguments> validationRules() {
+        return FlinkResourceValidatorTest.deploymentRules();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("validationRules")
+    void everyValidationRuleRejectsASpecChangeAndKeepsTheLastValidSpecRunning(String message, Consumer<FlinkDeploymentSpec> breakIt) {
+        stable(Resources.application("wordcount", UpgradeMode.SAVEPOINT));
+        String reconciled = h.get("wordcount").getStatus().getReconciliationStatus().getLastReconciledSpec();
+        h.edit("wordcount", breakIt);
+
+        FlinkDeployment d = h.reconcile("wordcount");
+        assertThat(d.getStatus().getError()).isEqualTo(message);
+        assertThat(d.getStatus().getLifecycleState()).isEqualTo(ResourceLifecycleState.STABLE);
+        assertThat(d.getStatus().getJobStatus().getState()).isEqualTo("RUNNING");
+        assertThat(d.getStatus().getReconciliationStatus().getLastReconciledSpec()).isEqualTo(reconciled);
+        assertThat(h.service.calls).isEmpty();
+        assertThat(h.events("wordcount")).filteredOn(e -> e.getReason().equals("ValidationError")).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).isEqualTo(message));
     }
 
     @Test

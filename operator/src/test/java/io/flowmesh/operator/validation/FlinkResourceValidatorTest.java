@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every rule of the validator, each on an otherwise valid spec, with its exact message. */
-class FlinkResourceValidatorTest {
+public class FlinkResourceValidatorTest {
     private final FlinkResourceValidator validator = new FlinkResourceValidator();
 
     static FlinkDeploymentSpec validApplication() {
@@ -47,7 +47,8 @@ class FlinkResourceValidatorTest {
         return Arguments.of(message, breakIt);
     }
 
-    static Stream<Arguments> deploymentRules() {
+    /** Each rule: its exact message and how it breaks a valid stateful application spec (also used by the reconciler's scenarios). */
+    public static Stream<Arguments> deploymentRules() {
         return Stream.of(
                 rule("Flink Version must be defined.", s -> s.setFlinkVersion(null)),
                 rule("Image must be defined: the Flowmesh image (spec.image).", s -> s.setImage(" ")),
