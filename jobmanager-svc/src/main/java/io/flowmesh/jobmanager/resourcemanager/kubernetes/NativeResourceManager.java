@@ -40,6 +40,9 @@ public class NativeResourceManager {
     @Inject
     TaskManagerRegistry registry;
 
+    /** How often idle surplus pods are looked for (tests shorten it). */
+    long releaseCheckMillis = 5000;
+
     private KubernetesClient client;
     private ScheduledExecutorService executor;
     private NativeTaskManagerPods pods;
@@ -77,7 +80,7 @@ public class NativeResourceManager {
         NativeTaskManagerPods p = pods;
         registry.onSlotDemandChanged(slots -> executor.execute(() -> guarded(() -> p.requireSlots(slots))));
         executor.execute(() -> guarded(() -> p.requireSlots(registry.slotDemand())));
-        executor.scheduleWithFixedDelay(() -> guarded(p::releaseIdleSurplus), 5, 5, TimeUnit.SECONDS);
+        executor.scheduleWithFixedDelay(() -> guarded(p::releaseIdleSurplus), releaseCheckMillis, releaseCheckMillis, TimeUnit.MILLISECONDS);
         LOG.infof("native mode: TaskManager pods of cluster %s in namespace %s, %d slots each, template %s", clusterId, ns,
                 k.slotsPerTaskmanager(), templateFile);
     }

@@ -55,6 +55,7 @@ class NativeResourceManagerTest {
         manager = new NativeResourceManager();
         manager.registry = registry;
         manager.config = config(template.toString(), 2, Duration.ZERO);
+        manager.releaseCheckMillis = 200;
         manager.start(server.createClient());
 
         assertThat(registry.allocate("job-1", 3)).isEmpty(); // 3 slots at 2 per TaskManager: 2 pods
@@ -74,7 +75,7 @@ class NativeResourceManagerTest {
         client.pods().inNamespace(NS).withName("wordcount-taskmanager-1-2").delete();
         awaitEquals(List.of("wordcount-taskmanager-1-1", "wordcount-taskmanager-1-3"), this::pods);
 
-        // the job ends: its pods are idle and, with a zero TaskManager timeout, released at the next check (every 5 s)
+        // the job ends: its pods are idle and, with a zero TaskManager timeout, released at the next check
         registry.release("job-1");
         awaitEquals(List.of(), this::pods);
     }
