@@ -167,11 +167,16 @@ public final class NativeTaskManagerPods implements AutoCloseable {
         return deleted;
     }
 
+    /** Stops watching (outside the lock: the informer's thread may be waiting for it). The pods stay. */
     @Override
-    public synchronized void close() {
-        if (informer != null) {
-            informer.close();
+    public void close() {
+        SharedIndexInformer<Pod> inf;
+        synchronized (this) {
+            inf = informer;
             informer = null;
+        }
+        if (inf != null) {
+            inf.close();
         }
     }
 
