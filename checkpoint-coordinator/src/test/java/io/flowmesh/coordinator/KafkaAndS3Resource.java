@@ -1,6 +1,6 @@
 package io.flowmesh.coordinator;
 
-import io.flowmesh.cluster.config.S3Config;
+import io.flowmesh.cluster.config.FixedS3Config;
 import io.flowmesh.cluster.events.Topics;
 import io.flowmesh.cluster.storage.S3BlobStore;
 import io.flowmesh.local.LocalCluster;
@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A real Kafka and S3 for the coordinator under test, started as {@code flowmesh local up} starts
@@ -83,47 +82,8 @@ public class KafkaAndS3Resource implements QuarkusTestResourceLifecycleManager {
     }
 
     static S3BlobStore blobStore(Map<String, String> config) {
-        return new S3BlobStore(new S3Config() {
-            @Override
-            public Optional<String> endpoint() {
-                return Optional.of(config.get("flowmesh.s3.endpoint"));
-            }
-
-            @Override
-            public String region() {
-                return "us-east-1";
-            }
-
-            @Override
-            public Optional<String> accessKey() {
-                return Optional.of(config.get("flowmesh.s3.access-key"));
-            }
-
-            @Override
-            public Optional<String> secretKey() {
-                return Optional.of(config.get("flowmesh.s3.secret-key"));
-            }
-
-            @Override
-            public String bucket() {
-                return config.get("flowmesh.s3.bucket");
-            }
-
-            @Override
-            public boolean createBucket() {
-                return true;
-            }
-
-            @Override
-            public String artifactsDir() {
-                return "artifacts";
-            }
-
-            @Override
-            public String haDir() {
-                return "ha/default";
-            }
-        });
+        return new S3BlobStore(FixedS3Config.forServer(config.get("flowmesh.s3.endpoint"), config.get("flowmesh.s3.access-key"),
+                config.get("flowmesh.s3.secret-key"), config.get("flowmesh.s3.bucket")));
     }
 
     @Override

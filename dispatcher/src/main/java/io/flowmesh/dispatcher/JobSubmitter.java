@@ -144,6 +144,14 @@ public class JobSubmitter {
         } catch (IOException | RuntimeException e) {
             throw Status.UNAVAILABLE.withDescription("cannot fetch " + uri + " from S3: " + e.getMessage()).asRuntimeException();
         }
+        // the job runs this very jar, even if the object behind the user's URI is overwritten later (a
+        // restart or a TaskManager that joins late): the graph names its content-addressed copy
+        String pinnedUri;
+        try {
+            pinnedUri = artifacts.store(jar).uri();
+        } catch (IOException | RuntimeException e) {
+            throw Status.UNAVAILABLE.withDescription("cannot keep a copy of " + uri + " in S3: " + e.getMessage()).asRuntimeException();
+        }
         String jarName = uri.substring(uri.lastIndexOf('/') + 1);
         Map<String, String> conf = new HashMap<>(request.getConfigurationMap());
         if (request.getParallelism() > 0) {
@@ -160,7 +168,7 @@ public class JobSubmitter {
         try (PlanExtractor.ExtractedPlan plan = PlanExtractor.extract(jar, jarName, request.getEntryClass(), request.getArgsList(), conf,
                 extractionTimeout)) {
             output = plan.programOutput();
-            graph = JobGraphBuilder.build(jobId, plan.pipeline(), uri, plan.entryClass());
+            graph = JobGraphBuilder.build(jobId, plan.pipeline(), pinnedUri, plan.entryClass());
         } catch (PlanExtractionException e) {
             throw Status.fromCode(e.code()).withDescription(e.getMessage()).asRuntimeException();
         } catch (InvalidJobGraphException e) {

@@ -14,7 +14,12 @@ import com.google.protobuf.DynamicMessage;
 import io.flowmesh.local.ManagedProcess;
 import io.flowmesh.proto.Command;
 import io.flowmesh.proto.CommandResult;
+import io.flowmesh.proto.CheckpointStatus;
+import io.flowmesh.proto.JobDetails;
 import io.flowmesh.proto.JobIdCommand;
+import io.flowmesh.proto.JobIdRequest;
+import io.flowmesh.proto.SavepointStatus;
+import io.flowmesh.proto.SavepointStatusRequest;
 import io.flowmesh.proto.JobStatus;
 import io.flowmesh.proto.LifecycleEvent;
 import io.flowmesh.proto.ListJobsRequest;
@@ -473,6 +478,70 @@ class OperatingIT {
                 - sample(before, "flowmesh_dispatcher_submissions_total{outcome=\"ok\"}")).isEqualTo(1.0);
     }
 
+    @Test
+    @Order(4)
+    void savepointStopAndCancelCommandsActOnRunningJobs() throws Exception {
+        String in = "it-cmd-run-" + UUID.randomUUID().toString().substring(0, 8);
+        CountJob.prepare(cluster.kafka(), 20_000, in, in + "-a", in + "-b");
+        // 100 records/s per job: they run until stopped or cancelled
+        String a = submitRunningByCommand(in, in + "-a");
+        String b = submitRunningByCommand(in, in + "-b");
+        // a savepoint needs every subtask RUNNING (a job is RUNNING before its subtasks are): a completed checkpoint shows they are
+        CountJob.awaitCompletedCheckpoint(cluster.kafka(), a, 0, Duration.ofSeconds(90));
+        client.awaitStatus(b, JobStatus.RUNNING, Duration.ofSeconds(90));
+
+        String savepointId = "savepoint-" + a;
+        sendJson(savepointId, "{\"commandId\":\"" + savepointId + "\",\"savepoint\":{\"jobId\":\"" + a + "\"}}");
+        JsonNode savepoint = result(savepointId, 1);
+        assertThat(savepoint.get("ok").asBoolean()).as(savepoint.toString()).isTrue();
+        long savepointCheckpoint = savepoint.get("checkpointId").asLong();
+        assertThat(savepoint.get("savepointLocation").asText())
+                .isEqualTo("s3://flowmesh/savepoints/savepoint-" + a.substring(0, 6) + "-" + savepointCheckpoint);
+        assertThat(awaitSavepoint(a, savepointCheckpoint)).isEqualTo(savepoint.get("savepointLocation").asText());
+        assertThat(client.stub().getJob(JobIdRequest.newBuilder().setJobId(a).build()).getSummary().getStatus()).as("a savepoint leaves the job running").isEqualTo(JobStatus.RUNNING);
+
+        String stopId = "stop-" + a;
+        sendJson(stopId, "{\"commandId\":\"" + stopId + "\",\"stop\":{\"jobId\":\"" + a + "\"}}");
+        JsonNode stop = result(stopId, 1);
+        assertThat(stop.get("ok").asBoolean()).as(stop.toString()).isTrue();
+        assertThat(stop.get("checkpointId").asLong()).isGreaterThan(savepointCheckpoint);
+        assertThat(awaitSavepoint(a, stop.get("checkpointId").asLong())).isEqualTo(stop.get("savepointLocation").asText());
+        JobDetails stopped = client.awaitTerminal(a, Duration.ofSeconds(90));
+        assertThat(stopped.getSummary().getStatus()).as(stopped.getFailureCause()).isEqualTo(JobStatus.FINISHED);
+
+        String cancelId = "cancel-" + b;
+        sendJson(cancelId, "{\"commandId\":\"" + cancelId + "\",\"cancel\":{\"jobId\":\"" + b + "\"}}");
+        JsonNode cancel = result(cancelId, 1);
+        assertThat(cancel.get("ok").asBoolean()).as(cancel.toString()).isTrue();
+        assertThat(cancel.get("jobId").asText()).isEqualTo(b);
+        assertThat(client.awaitTerminal(b, Duration.ofSeconds(90)).getSummary().getStatus()).isEqualTo(JobStatus.CANCELED);
+    }
+
+    private String submitRunningByCommand(String in, String out) throws Exception {
+        String id = "submit-" + out;
+        sendJson(id, "{\"commandId\":\"" + id + "\",\"submit\":{\"artifactUri\":\"" + artifactUri + "\",\"entryClass\":\""
+                + CountJob.EXAMPLE_CLASS + "\",\"parallelism\":1,\"args\":[\"--in\",\"" + in + "\",\"--out\",\"" + out
+                + "\",\"--checkpoint-ms\",\"500\",\"--records-per-second\",\"100\"]}}");
+        JsonNode submitted = result(id, 1);
+        assertThat(submitted.get("ok").asBoolean()).as(submitted.toString()).isTrue();
+        return submitted.get("jobId").asText();
+    }
+
+    /** Polls the savepoint until it is no longer in progress; it must have completed. Returns its location. */
+    private String awaitSavepoint(String jobId, long checkpointId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            SavepointStatus status = client.stub().getSavepointStatus(SavepointStatusRequest.newBuilder().setJobId(jobId)
+                    .setCheckpointId(checkpointId).build());
+            if (status.getStatus() != CheckpointStatus.CHECKPOINT_IN_PROGRESS) {
+                assertThat(status.getStatus()).as(status.getFailureCause()).isEqualTo(CheckpointStatus.CHECKPOINT_COMPLETED);
+                return status.getLocation();
+            }
+            assertThat(System.nanoTime()).as("savepoint " + checkpointId + " of job " + jobId + " still in progress").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
     /** The first result for {@code key}, read as protobuf bytes with a plain consumer of its own. */
     private CommandResult binaryResult(String key) throws Exception {
         try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka(),
@@ -494,7 +563,7 @@ class OperatingIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aCommandDeliveredAgainAfterADispatcherRestartIsNotExecutedAgain() throws Exception {
         Set<String> jobsBefore = allJobIds();
         String id = "restart-submit-" + UUID.randomUUID();
@@ -547,7 +616,7 @@ class OperatingIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void cliOutputJsonAndExitCodes() throws Exception {
         String d = cluster.dispatcher();
         String jobId = client.submit(artifactUri, EXAMPLE_CLASS, 2, args("cli")).getJobId();
@@ -592,7 +661,7 @@ class OperatingIT {
     // ---- the bearer token: a second dispatcher of the same cluster, with a token ----
 
     @Test
-    @Order(6)
+    @Order(7)
     void withATokenCallsWithoutItAreUnauthenticated() throws Exception {
         int port = TestCluster.freePortBlock(1);
         String jobManager = cluster.state.process("jobmanager").orElseThrow().address(ManagedProcess.GRPC).orElseThrow();

@@ -330,6 +330,16 @@ class RestApiIT {
             assertThat(v.get("start-time").asLong()).isPositive();
         }
         assertThat(vertices.get(0).get("name").asText()).startsWith("Source: Kafka: ");
+        // records flow: the TaskManagers' numRecordsOut of the source chain and numRecordsIn of the count chain, summed over
+        // both subtasks; throttled to 200 records/s per subtask, so within seconds both are positive and below the input's 40,000
+        JsonNode flowing = await("/jobs/" + runningJob, j -> {
+            JsonNode source = j.get("vertices").get(0).get("metrics");
+            JsonNode count = j.get("vertices").get(1).get("metrics");
+            return source.get("write-records").asLong() > 0 && source.get("write-records-complete").asBoolean()
+                    && count.get("read-records").asLong() > 0 && count.get("read-records-complete").asBoolean();
+        }, Duration.ofSeconds(30), "records counted by the TaskManagers' metrics");
+        assertThat(flowing.get("vertices").get(0).get("metrics").get("write-records").asLong()).isLessThan(40_000);
+        assertThat(flowing.get("vertices").get(1).get("metrics").get("read-records").asLong()).isLessThan(40_000);
         assertThat(vertices.get(1).get("name").asText()).contains("Running count");
 
         JsonNode plan = get("/jobs/" + runningJob + "/plan").get("plan");
@@ -380,6 +390,20 @@ class RestApiIT {
         assertThat(config.get("mode").asText()).isEqualTo("exactly_once");
         assertThat(config.get("timeout").asLong()).isEqualTo(600_000);
         assertError(send("GET", "/jobs/" + finishedJob + "/checkpoints/config", null), 404, "not enabled");
+
+        JsonNode jobConfig = get("/jobs/" + runningJob + "/config");
+        assertFields("JobConfigInfo", jobConfig, fields("jid s", "name s", "execution-config o"));
+        assertThat(jobConfig.get("jid").asText()).isEqualTo(runningJob);
+        assertThat(jobConfig.get("name").asText()).isEqualTo("Exactly-once count example");
+        JsonNode exec = jobConfig.get("execution-config");
+        assertFields("ExecutionConfigInfo", exec, fields("execution-mode s", "restart-strategy s", "job-parallelism i",
+                "object-reuse-mode b", "user-config o"));
+        assertThat(exec.get("job-parallelism").asInt()).as("the run request's parallelism").isEqualTo(2);
+        assertThat(exec.get("user-config").get("parallelism.default").asText()).isEqualTo("2");
+        // the example sets its interval from --checkpoint-ms 500
+        assertThat(exec.get("user-config").get("execution.checkpointing.interval").asText()).isEqualTo("500 ms");
+        assertThat(exec.get("user-config").get("execution.checkpointing.mode").asText()).isEqualTo("EXACTLY_ONCE");
+        assertError(send("GET", "/jobs/" + "e".repeat(32) + "/config", null), 404, "e".repeat(32));
     }
 
     @Test
@@ -399,17 +423,31 @@ class RestApiIT {
                 assertThat(s.get("status").asText()).isEqualTo("RUNNING");
                 assertThat(s.get("end-time").asLong()).isEqualTo(-1);
             }
-            JsonNode bp = get("/jobs/" + runningJob + "/vertices/" + id + "/backpressure");
-            if (bp.get("status").asText().equals("deprecated")) {
-                // no back-pressure metric of this vertex in the TaskManagers' /q/metrics: Flink's answer without data
-                assertThat(bp.size()).isEqualTo(1);
-            } else {
-                assertFields("JobVertexBackPressureInfo", bp, fields("status s", "backpressureLevel s", "end-timestamp i", "subtasks a"));
-                assertThat(bp.get("backpressureLevel").asText()).isIn("ok", "low", "high");
-                for (JsonNode s : bp.get("subtasks")) {
-                    assertFields("SubtaskBackPressureInfo", s, fields("subtask i", "attempt-number i", "backpressureLevel s", "ratio n",
-                            "idleRatio n", "busyRatio n"));
+            // the TaskManagers report busy/idle/back-pressured time per subtask, so the answer has data ("ok"), not
+            // Flink's "deprecated" answer for a vertex without those metrics
+            // (the per-second values are 0 until the TaskManager's first sample, flowmesh.taskmanager.metrics.rate-interval 5 s)
+            JsonNode bp = await("/jobs/" + runningJob + "/vertices/" + id + "/backpressure", b -> {
+                if (!b.get("status").asText().equals("ok") || b.get("subtasks").size() != 2) {
+                    return false;
                 }
+                for (JsonNode s : b.get("subtasks")) {
+                    if (s.get("ratio").asDouble() + s.get("idleRatio").asDouble() + s.get("busyRatio").asDouble() == 0) {
+                        return false; // not sampled yet
+                    }
+                }
+                return true;
+            }, Duration.ofSeconds(30), "sampled back-pressure of vertex " + id + " from the TaskManagers' metrics");
+            assertFields("JobVertexBackPressureInfo", bp, fields("status s", "backpressureLevel s", "end-timestamp i", "subtasks a"));
+            // throttled to 200 records/s per source: nothing is back-pressured
+            assertThat(bp.get("backpressureLevel").asText()).isEqualTo("ok");
+            assertThat(bp.get("subtasks")).hasSize(2);
+            for (int i = 0; i < 2; i++) {
+                JsonNode s = bp.get("subtasks").get(i);
+                assertFields("SubtaskBackPressureInfo", s, fields("subtask i", "attempt-number i", "backpressureLevel s", "ratio n",
+                        "idleRatio n", "busyRatio n"));
+                assertThat(s.get("subtask").asInt()).isEqualTo(i);
+                double sum = s.get("ratio").asDouble() + s.get("idleRatio").asDouble() + s.get("busyRatio").asDouble();
+                assertThat(sum).as("busy + idle + back-pressured time of subtask %d cover the interval", i).isBetween(0.5, 1.5);
             }
             JsonNode watermarks = get("/jobs/" + runningJob + "/vertices/" + id + "/watermarks");
             assertThat(watermarks.isArray()).isTrue();
@@ -557,7 +595,7 @@ class RestApiIT {
             paths.add(it.next());
         }
         assertThat(paths).contains("/overview", "/config", "/jobs", "/jobs/overview", "/jobs/{jobid}", "/jobs/{jobid}/plan",
-                "/jobs/{jobid}/checkpoints", "/jobs/{jobid}/checkpoints/config", "/jobs/{jobid}/exceptions", "/jobs/{jobid}/vertices/{vertexid}",
+                "/jobs/{jobid}/checkpoints", "/jobs/{jobid}/checkpoints/config", "/jobs/{jobid}/config", "/jobs/{jobid}/exceptions", "/jobs/{jobid}/vertices/{vertexid}",
                 "/jobs/{jobid}/vertices/{vertexid}/backpressure", "/jobs/{jobid}/vertices/{vertexid}/watermarks", "/taskmanagers",
                 "/taskmanagers/{taskmanagerid}", "/jobs/{jobid}/savepoints", "/jobs/{jobid}/savepoints/{triggerid}", "/jobs/{jobid}/stop",
                 "/jars/upload", "/jars", "/jars/{jarid}/run", "/jars/{jarid}");

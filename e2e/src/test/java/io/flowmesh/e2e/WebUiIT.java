@@ -271,7 +271,11 @@ class WebUiIT {
             assertThat(text("[data-testid=root-exception-none]")).isEqualTo("No exception: the job has not failed.");
             browser.findElement(By.id("tab-config")).click();
             awaitUi("the configuration tab", () -> text("#execution-config") != null);
-            assertThat(text("#execution-config")).contains("Job ID\t" + jobId).contains("Name\t" + JOB_NAME);
+            assertThat(text("#execution-config")).contains("Job ID\t" + jobId).contains("Name\t" + JOB_NAME)
+                    .contains("execution-mode\tPIPELINED");
+            // GET /jobs/:jobid/config: the job's configuration keys, as submitted
+            awaitUi("the job's configuration keys", () -> text("#user-config") != null);
+            assertThat(text("#user-config")).contains("parallelism.default\t2").contains("execution.checkpointing.interval\t500 ms");
             assertThat(text("#error-banner")).as("the configuration tab loads without an error").isEmpty();
         });
     }

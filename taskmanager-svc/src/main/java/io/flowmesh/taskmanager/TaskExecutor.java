@@ -243,15 +243,23 @@ public class TaskExecutor {
         }
     }
 
+    /**
+     * The class loader of the job's jar, one per jar version: the cached file's name changes when the
+     * object behind {@code artifactUri} is overwritten in S3, so a re-uploaded jar gets a new loader.
+     */
     private ClassLoader classLoader(String artifactUri) throws Exception {
-        URLClassLoader cached = classLoaders.get(artifactUri);
+        Path jar = artifacts.fetch(artifactUri, artifactCache);
+        URLClassLoader cached = classLoaders.get(jar.toString());
         if (cached != null) {
             return cached;
         }
-        Path jar = artifacts.fetch(artifactUri, artifactCache);
         URLClassLoader loader = new URLClassLoader("flowmesh-user-" + jar.getFileName(), new URL[] {jar.toUri().toURL()},
                 TaskExecutor.class.getClassLoader());
-        classLoaders.put(artifactUri, loader);
+        URLClassLoader raced = classLoaders.putIfAbsent(jar.toString(), loader);
+        if (raced != null) {
+            loader.close();
+            return raced;
+        }
         return loader;
     }
 

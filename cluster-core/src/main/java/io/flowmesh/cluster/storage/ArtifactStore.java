@@ -42,14 +42,20 @@ public final class ArtifactStore {
     }
 
     /**
-     * The artifact as a local file in {@code cacheDir}, downloading it the first time.
+     * The artifact as a local file in {@code cacheDir}, downloading it the first time. The cached
+     * file's name is derived from the object's key and entity tag, then its file name: two jars with
+     * the same file name under different keys, or a jar overwritten in S3, are never mistaken for
+     * each other. Costs one HEAD request per call. Safe for concurrent calls (downloads are atomic
+     * renames).
      *
      * @throws java.io.FileNotFoundException when the URI names no stored artifact
      */
     public Path fetch(String uri, Path cacheDir) throws IOException {
         String key = keyOf(uri).orElseThrow(() -> new java.io.FileNotFoundException("not an artifact URI of bucket " + store.bucket() + ": " + uri));
+        String etag = store.etag(key).orElseThrow(() -> new java.io.FileNotFoundException("no artifact at " + uri));
         Files.createDirectories(cacheDir);
-        Path local = cacheDir.resolve(key.substring(key.lastIndexOf('/') + 1));
+        String version = sha256(key + "\n" + etag).substring(0, 16);
+        Path local = cacheDir.resolve(version + "-" + key.substring(key.lastIndexOf('/') + 1));
         if (Files.exists(local)) {
             return local;
         }
@@ -57,6 +63,14 @@ public final class ArtifactStore {
             throw new java.io.FileNotFoundException("no artifact at " + uri);
         }
         return local;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static String sha256(Path file) throws IOException {

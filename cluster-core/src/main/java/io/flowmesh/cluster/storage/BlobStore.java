@@ -34,6 +34,12 @@ public interface BlobStore extends AutoCloseable {
 
     boolean exists(String key);
 
+    /**
+     * The object's entity tag — it changes whenever the object is written with other content —, or
+     * empty when there is no such object.
+     */
+    Optional<String> etag(String key);
+
     /** The keys that start with {@code prefix}, in lexicographic order. */
     List<String> list(String prefix);
 

@@ -138,14 +138,19 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public boolean exists(String key) {
+        return etag(key).isPresent();
+    }
+
+    @Override
+    public Optional<String> etag(String key) {
         try {
-            s3.headObject(r -> r.bucket(bucket).key(key));
-            return true;
+            String etag = s3.headObject(r -> r.bucket(bucket).key(key)).eTag();
+            return Optional.of(etag == null ? "" : etag);
         } catch (NoSuchKeyException e) {
-            return false;
+            return Optional.empty();
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                return false;
+                return Optional.empty();
             }
             throw failure("cannot read", key, e);
         } catch (SdkException e) {

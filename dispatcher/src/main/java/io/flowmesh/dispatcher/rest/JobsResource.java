@@ -109,6 +109,31 @@ public class JobsResource {
                 .orElseGet(() -> JobViews.emptyPlan(jobId, d.getSummary().getJobName())));
     }
 
+    /**
+     * Flink's {@code JobConfigInfo}. The restart strategy is the configured {@code restart-strategy.type},
+     * or Flink's "Cluster level default restart strategy" when the job sets none; the parallelism is
+     * {@code parallelism.default}, or the highest vertex parallelism when the job does not set it.
+     */
+    @GET
+    @Path("{jobid}/config")
+    public RestModel.JobConfigInfo config(@PathParam("jobid") String jobId) {
+        JobDetails d = views.details(jobId);
+        JobGraph graph = graphs.get(jobId).orElseThrow(() -> RestException.notFound("Job " + jobId + " has no stored job graph."));
+        Map<String, String> conf = new java.util.TreeMap<>(graph.getConfigurationMap());
+        int parallelism;
+        try {
+            parallelism = conf.containsKey("parallelism.default") ? Integer.parseInt(conf.get("parallelism.default").trim())
+                    : graph.getVerticesList().stream().mapToInt(v -> v.getParallelism()).max().orElse(1);
+        } catch (NumberFormatException e) {
+            throw RestException.badRequest("Job " + jobId + " has parallelism.default '" + conf.get("parallelism.default")
+                    + "', which is not a number.");
+        }
+        String restart = conf.getOrDefault("restart-strategy.type", "Cluster level default restart strategy");
+        boolean objectReuse = Boolean.parseBoolean(conf.getOrDefault("pipeline.object-reuse", "false"));
+        return new RestModel.JobConfigInfo(jobId, d.getSummary().getJobName(),
+                new RestModel.ExecutionConfig("PIPELINED", restart, parallelism, objectReuse, conf));
+    }
+
     @GET
     @Path("{jobid}/checkpoints")
     public Map<String, Object> checkpoints(@PathParam("jobid") String jobId) {

@@ -31,6 +31,21 @@ public final class RestModel {
             @JsonProperty("flink-version") String flinkVersion,
             @JsonProperty("flink-commit") String flinkCommit) {}
 
+    /** {@code JobConfigInfo}: the job's id, name and execution configuration. */
+    public record JobConfigInfo(String jid, String name, @JsonProperty("execution-config") ExecutionConfig executionConfig) {}
+
+    /**
+     * {@code ExecutionConfigInfo}. {@code user-config} holds the job's whole configuration (Flink's
+     * keys as the job set them), which is where a Flowmesh job keeps what Flink's global job
+     * parameters hold.
+     */
+    public record ExecutionConfig(
+            @JsonProperty("execution-mode") String executionMode,
+            @JsonProperty("restart-strategy") String restartStrategy,
+            @JsonProperty("job-parallelism") int jobParallelism,
+            @JsonProperty("object-reuse-mode") boolean objectReuseMode,
+            @JsonProperty("user-config") Map<String, String> userConfig) {}
+
     /** {@code DashboardConfiguration}. */
     public record DashboardConfiguration(
             @JsonProperty("refresh-interval") long refreshInterval,
