@@ -3,6 +3,7 @@ package io.flowmesh.jobmanager;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** JobManager settings (env: FLOWMESH_JOBMANAGER_HEARTBEAT_TIMEOUT, ...). */
 @ConfigMapping(prefix = "flowmesh.jobmanager")
@@ -25,4 +26,35 @@ public interface JobManagerConfig {
      */
     @WithDefault("30s")
     Duration stateLookupTimeout();
+
+    /** Native Kubernetes mode (set by the Flowmesh operator for {@code mode: native}). */
+    NativeKubernetes kubernetes();
+
+    /**
+     * The JobManager's TaskManager pods in native mode (env {@code FLOWMESH_JOBMANAGER_KUBERNETES_ENABLED},
+     * {@code ..._NAMESPACE}, {@code ..._CLUSTER_ID}, {@code ..._TASKMANAGER_POD_TEMPLATE},
+     * {@code ..._SLOTS_PER_TASKMANAGER}, {@code ..._TASKMANAGER_TIMEOUT}).
+     */
+    interface NativeKubernetes {
+        /** Whether the JobManager creates, watches and replaces TaskManager pods itself. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The namespace of the pods (the JobManager's own). */
+        Optional<String> namespace();
+
+        /** The cluster's name (Flink: {@code kubernetes.cluster-id}). */
+        Optional<String> clusterId();
+
+        /** A YAML file with the TaskManager pod the operator rendered (mounted from a ConfigMap). */
+        Optional<String> taskmanagerPodTemplate();
+
+        /** Flink: {@code taskmanager.numberOfTaskSlots}. */
+        @WithDefault("1")
+        int slotsPerTaskmanager();
+
+        /** How long a surplus TaskManager pod stays idle before it is deleted (Flink: {@code resourcemanager.taskmanager-timeout}). */
+        @WithDefault("30s")
+        Duration taskmanagerTimeout();
+    }
 }

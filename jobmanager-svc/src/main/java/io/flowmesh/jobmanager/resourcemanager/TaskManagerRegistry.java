@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,6 +52,9 @@ public class TaskManagerRegistry {
     private final Map<String, Entry> taskManagers = new LinkedHashMap<>();
     private final Map<String, SlotAllocation> allocations = new LinkedHashMap<>();
     private final List<Consumer<Entry>> lostListeners = new ArrayList<>();
+    /** Slots each job asked for (allocated or still waiting), until it releases them. */
+    private final Map<String, Integer> slotDemand = new LinkedHashMap<>();
+    private final List<IntConsumer> demandListeners = new ArrayList<>();
 
     public synchronized void register(String id, String rpcAddress, String dataAddress, int slots) {
         Entry previous = taskManagers.get(id);
@@ -132,6 +136,10 @@ public class TaskManagerRegistry {
      * empty when fewer are free.
      */
     public synchronized Optional<SlotAllocation> allocate(String jobId, int count) {
+        Integer previousDemand = slotDemand.put(jobId, count);
+        if (previousDemand == null || previousDemand != count) {
+            demandChanged();
+        }
         List<Entry> tms = new ArrayList<>(taskManagers.values());
         tms.sort(Comparator.comparing(e -> e.id));
         int free = tms.stream().mapToInt(e -> e.slots - e.allocated).sum();
@@ -153,6 +161,9 @@ public class TaskManagerRegistry {
     }
 
     public synchronized void release(String jobId) {
+        if (slotDemand.remove(jobId) != null) {
+            demandChanged();
+        }
         SlotAllocation a = allocations.remove(jobId);
         if (a != null) {
             for (Entry e : a.slots()) {
@@ -162,6 +173,32 @@ public class TaskManagerRegistry {
                 }
             }
         }
+    }
+
+    /**
+     * Tells {@code listener} the total slots the jobs ask for (allocated or waiting for TaskManagers)
+     * each time it changes: a job asking for slots ({@link #allocate}, also when too few are free)
+     * adds its count, {@link #release} removes it. Called with this registry's lock held: the
+     * listener must only hand the number on (native mode's pod manager does its API calls elsewhere).
+     */
+    public synchronized void onSlotDemandChanged(IntConsumer listener) {
+        demandListeners.add(listener);
+    }
+
+    /** The total slots the jobs ask for. */
+    public synchronized int slotDemand() {
+        return slotDemand.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** Whether the TaskManager {@code id} holds no allocated slot (true when it is not registered). */
+    public synchronized boolean isIdle(String id) {
+        Entry e = taskManagers.get(id);
+        return e == null || e.allocated == 0;
+    }
+
+    private void demandChanged() {
+        int total = slotDemand();
+        demandListeners.forEach(l -> l.accept(total));
     }
 
     public synchronized int slotsTotal() {
