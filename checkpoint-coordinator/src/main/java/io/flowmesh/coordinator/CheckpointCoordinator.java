@@ -90,6 +90,9 @@ public class CheckpointCoordinator {
     CoordinatorConfig config;
 
     @Inject
+    io.flowmesh.cluster.ha.JobManagerLeader jobManagerLeader;
+
+    @Inject
     MeterRegistry meters;
 
     private final ScheduledExecutorService main = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "coordinator-main"));
@@ -465,11 +468,11 @@ public class CheckpointCoordinator {
         public void failJob(String jobId, int attempt, String cause) {
             io.execute(() -> {
                 try {
-                    JobManagerServiceGrpc.newBlockingStub(channels.get(config.jobmanagerAddress()))
+                    JobManagerServiceGrpc.newBlockingStub(channels.get(jobManagerLeader.address()))
                             .withDeadlineAfter(config.failJobTimeout().toMillis(), TimeUnit.MILLISECONDS)
                             .failJob(FailJobRequest.newBuilder().setJobId(jobId).setAttempt(attempt).setCause(cause).build());
                 } catch (RuntimeException e) {
-                    LOG.errorf("could not ask the JobManager at %s to fail job %s attempt %d: %s", config.jobmanagerAddress(), jobId, attempt,
+                    LOG.errorf("could not ask the JobManager at %s to fail job %s attempt %d: %s", jobManagerLeader.address(), jobId, attempt,
                             e.getMessage());
                 }
             });

@@ -164,6 +164,12 @@ public class TaskManagerRegistry {
         }
     }
 
+    /** Forgets every TaskManager and allocation, without telling anyone (a JobManager that lost leadership). */
+    public synchronized void clear() {
+        taskManagers.clear();
+        allocations.clear();
+    }
+
     public synchronized int slotsTotal() {
         return taskManagers.values().stream().mapToInt(e -> e.slots).sum();
     }
