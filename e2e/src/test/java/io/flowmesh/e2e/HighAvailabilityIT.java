@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * JobManager high availability with real processes ({@code local up --ha}: two JobManagers,
- * {@code high-availability.type: s3}, a lease of {@value #LEASE} on S3): the exactly-once
+ * {@code high-availability.type: s3}, a lease of 3 s on S3): the exactly-once
  * Kafka-to-Kafka count runs; the leading JobManager is killed ({@code kill -9}) or paused
  * ({@code kill -STOP}, resumed after its lease expired); the standby takes the lease with a higher
  * epoch, the TaskManagers follow it, it recovers the job from the HA store and its latest
@@ -38,7 +38,10 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HighAvailabilityIT {
     private static final int RECORDS = 30_000;
-    private static final String LEASE = "3 s";
+    /** Lease settings and source rate; system properties override them to measure failover with other settings. */
+    private static final String LEASE = System.getProperty("flowmesh.it.ha.lease-duration", "3 s");
+    private static final String RETRY = System.getProperty("flowmesh.it.ha.retry-period", "500 ms");
+    private static final String RATE = System.getProperty("flowmesh.it.ha.records-per-second", "1500");
 
     private TestCluster cluster;
     private DispatcherClient client;
@@ -49,7 +52,7 @@ class HighAvailabilityIT {
         cluster = TestCluster.start("high-availability-it", Map.of(
                 "high-availability.kubernetes.leader-election.lease-duration", LEASE,
                 "high-availability.kubernetes.leader-election.renew-deadline", LEASE,
-                "high-availability.kubernetes.leader-election.retry-period", "500 ms"), true);
+                "high-availability.kubernetes.leader-election.retry-period", RETRY), true);
         client = new DispatcherClient(cluster.dispatcher());
         artifact = client.upload(cluster.home.resolve("examples/target/flowmesh-examples.jar"));
     }
@@ -122,9 +125,9 @@ class HighAvailabilityIT {
     }
 
     private String submit(String in, String out) throws Exception {
-        // 2 sources at 1,500 records/s each: ~10 s of input, checkpoints every 500 ms
+        // 2 sources at 1,500 records/s each: ~10 s of input (longer than a failover), checkpoints every 500 ms
         String jobId = client.submit(artifact.getUri(), CountJob.EXAMPLE_CLASS, 2, List.of("--in", in, "--out", out, "--checkpoint-ms", "500",
-                "--records-per-second", "1500")).getJobId();
+                "--records-per-second", RATE)).getJobId();
         client.awaitStatus(jobId, JobStatus.RUNNING, Duration.ofSeconds(60));
         return jobId;
     }
