@@ -107,13 +107,13 @@ final class LocalCommand implements Runnable {
                 description = "Task slots per TaskManager.")
         int slots;
 
-        @Option(names = "--ha", description = "High availability (high-availability.type: s3): a second, standby JobManager; "
+        @Option(names = "--ha", description = "High availability (high-availability.type: s3): a second, standby JobManager and coordinator; "
                 + "the services find the leader by its lease in S3.")
         boolean highAvailability;
 
         @Option(names = "--standby-jobmanager-port", paramLabel = "<port>",
                 defaultValue = "" + LocalClusterOptions.DEFAULT_STANDBY_JOBMANAGER_PORT,
-                description = "With --ha: the standby JobManager's port.")
+                description = "With --ha: the standby JobManager's port; the standby coordinator takes the next one.")
         int standbyJobManagerPort;
 
         LocalClusterOptions options() {

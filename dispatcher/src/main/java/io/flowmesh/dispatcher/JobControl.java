@@ -32,7 +32,7 @@ public class JobControl {
     DispatcherConfig config;
 
     @Inject
-    io.flowmesh.cluster.ha.JobManagerLeader jobManagerLeader;
+    io.flowmesh.cluster.ha.LeaderLocator jobManagerLeader;
 
     public CancelJobResponse cancel(String jobId) {
         JobStatus status = registry.status(jobId).orElseThrow(() -> unknownJob(jobId));

@@ -2,7 +2,7 @@ package io.flowmesh.dispatcher;
 
 import io.flowmesh.cluster.config.S3Config;
 import io.flowmesh.cluster.ha.HighAvailabilityOptions;
-import io.flowmesh.cluster.ha.JobManagerLeader;
+import io.flowmesh.cluster.ha.LeaderLocator;
 import io.flowmesh.cluster.storage.BlobStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -13,7 +13,7 @@ import jakarta.inject.Singleton;
 public class JobManagerLocator {
     @Produces
     @Singleton
-    JobManagerLeader jobManagerLeader(HighAvailabilityOptions options, BlobStore store, S3Config s3, DispatcherConfig config) {
-        return JobManagerLeader.create(options, store, s3.haDir(), config.jobmanagerAddress());
+    LeaderLocator jobManagerLeader(HighAvailabilityOptions options, BlobStore store, S3Config s3, DispatcherConfig config) {
+        return LeaderLocator.create(options, store, s3.haDir(), config.jobmanagerAddress());
     }
 }

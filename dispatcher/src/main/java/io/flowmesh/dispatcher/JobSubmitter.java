@@ -60,7 +60,7 @@ public class JobSubmitter {
     DispatcherConfig config;
 
     @Inject
-    io.flowmesh.cluster.ha.JobManagerLeader jobManagerLeader;
+    io.flowmesh.cluster.ha.LeaderLocator jobManagerLeader;
 
     @Inject
     S3Config s3;

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.TestInstance;
  * epoch, the TaskManagers follow it, it recovers the job from the HA store and its latest
  * completed checkpoint, and the job finishes with every count exactly once in the
  * {@code read_committed} output. The paused leader, resumed, publishes nothing and touches nothing.
+ * The same cluster has two checkpoint coordinators: killing the leading one, the standby takes
+ * over, resumes checkpointing above every id used before, and the output stays exactly once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HighAvailabilityIT {
@@ -124,10 +126,41 @@ class HighAvailabilityIT {
                 .containsExactly(JobStatus.FINISHED);
     }
 
+    @Test
+    void killedCoordinatorIsReplacedAndCheckpointIdsAreNeverReused() throws Exception {
+        Lease before = awaitLease("coordinator", l -> true);
+        String in = "ha-in-" + UUID.randomUUID().toString().substring(0, 8);
+        String out = in.replace("ha-in-", "ha-out-");
+        CountJob.prepare(cluster.kafka(), RECORDS, in, out);
+        // slower input (~20 s): the job must outlast the takeover (lease 3 s) and checkpoint after it
+        String jobId = submit(in, out, "750");
+        long completedBefore = CountJob.awaitCompletedCheckpoint(cluster.kafka(), jobId, 0, Duration.ofSeconds(30)).getCheckpointId();
+
+        String role = role(before.address());
+        cluster.kill9(role);
+        // the old leader is gone: the highest id it triggered is on the topic now
+        long triggeredBefore = CountJob.checkpointEvents(cluster.kafka(), jobId).stream().filter(e -> e.hasTrigger())
+                .mapToLong(e -> e.getCheckpointId()).max().orElseThrow();
+        Lease after = awaitLease("coordinator", l -> l.epoch() > before.epoch());
+        assertThat(after.address()).isNotEqualTo(before.address());
+        assertThat(CountJob.awaitCompletedCheckpoint(cluster.kafka(), jobId, triggeredBefore, Duration.ofSeconds(30)).getCheckpointId())
+                .as("the new coordinator checkpoints, above every id the old one used").isGreaterThan(Math.max(completedBefore, triggeredBefore));
+
+        finishesExactlyOnce(jobId, out);
+        List<Long> triggered = CountJob.checkpointEvents(cluster.kafka(), jobId).stream().filter(e -> e.hasTrigger())
+                .map(e -> e.getCheckpointId()).toList();
+        assertThat(triggered).as("checkpoint ids triggered, in order").doesNotHaveDuplicates().isSorted();
+        cluster.restart(role);
+    }
+
     private String submit(String in, String out) throws Exception {
         // 2 sources at 1,500 records/s each: ~10 s of input (longer than a failover), checkpoints every 500 ms
+        return submit(in, out, RATE);
+    }
+
+    private String submit(String in, String out, String recordsPerSecond) throws Exception {
         String jobId = client.submit(artifact.getUri(), CountJob.EXAMPLE_CLASS, 2, List.of("--in", in, "--out", out, "--checkpoint-ms", "500",
-                "--records-per-second", RATE)).getJobId();
+                "--records-per-second", recordsPerSecond)).getJobId();
         client.awaitStatus(jobId, JobStatus.RUNNING, Duration.ofSeconds(60));
         return jobId;
     }
@@ -148,9 +181,13 @@ class HighAvailabilityIT {
     }
 
     private Lease awaitLease(Predicate<Lease> which) throws Exception {
+        return awaitLease("jobmanager", which);
+    }
+
+    private Lease awaitLease(String component, Predicate<Lease> which) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<String> text = haFile("leader/jobmanager/lease");
+            Optional<String> text = haFile("leader/" + component + "/lease");
             if (text.isPresent()) {
                 Properties p = new Properties();
                 p.load(new StringReader(text.get()));
@@ -163,12 +200,12 @@ class HighAvailabilityIT {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("no JobManager lease as expected within 60 s");
+        throw new AssertionError("no " + component + " lease as expected within 60 s");
     }
 
     private String role(String address) {
-        return cluster.processes().stream().filter(p -> p.role().startsWith("jobmanager")
-                && p.address(ManagedProcess.GRPC).orElse("").equals(address)).findFirst().orElseThrow().role();
+        return cluster.processes().stream().filter(p -> p.address(ManagedProcess.GRPC).orElse("").equals(address)).findFirst().orElseThrow()
+                .role();
     }
 
     private List<LifecycleEvent> lifecycle(String jobId) {

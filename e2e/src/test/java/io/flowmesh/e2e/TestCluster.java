@@ -65,7 +65,7 @@ final class TestCluster implements AutoCloseable {
             serviceConfig.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
             Files.writeString(config, text);
         }
-        int base = freePortBlock(13);
+        int base = freePortBlock(14);
         LocalClusterOptions options = LocalClusterOptions.defaults(home).withRunDir(runDir)
                 .withKafkaPort(base).withKafkaControllerPort(base + 1).withS3Port(base + 2)
                 .withDispatcherPort(base + 3).withJobManagerPort(base + 4).withCoordinatorPort(base + 5)

@@ -77,7 +77,7 @@ public class TaskExecutor {
     io.flowmesh.cluster.config.S3Config s3;
 
     /** Where the leading JobManager is (the configured address without HA). */
-    private io.flowmesh.cluster.ha.JobManagerLeader leader;
+    private io.flowmesh.cluster.ha.LeaderLocator leader;
     /** The JobManager this TaskManager registered with, and (HA) that leader's epoch; 0 before the first registration. */
     private volatile String jobManagerAddress;
     private volatile long leaderEpoch;
@@ -108,7 +108,7 @@ public class TaskExecutor {
     private int failedAttempts;
 
     void onStart(@Observes StartupEvent ev) throws Exception {
-        leader = io.flowmesh.cluster.ha.JobManagerLeader.create(haOptions, blobStore, s3.haDir(), config.jobmanagerAddress());
+        leader = io.flowmesh.cluster.ha.LeaderLocator.create(haOptions, blobStore, s3.haDir(), config.jobmanagerAddress());
         jobManagerAddress = config.jobmanagerAddress();
         id = config.id().orElse("taskmanager-" + UUID.randomUUID().toString().substring(0, 8));
         artifactCache = Path.of(config.artifactCacheDir().orElse(System.getProperty("java.io.tmpdir") + "/flowmesh-" + id + "/artifacts"));

@@ -27,7 +27,7 @@ public class JobManagerView {
     DispatcherConfig config;
 
     @Inject
-    io.flowmesh.cluster.ha.JobManagerLeader jobManagerLeader;
+    io.flowmesh.cluster.ha.LeaderLocator jobManagerLeader;
 
     public ClusterOverview clusterOverview() {
         return call(stub -> stub.getClusterOverview(Empty.getDefaultInstance()));

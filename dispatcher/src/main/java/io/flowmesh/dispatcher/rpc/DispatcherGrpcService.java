@@ -73,7 +73,7 @@ public class DispatcherGrpcService extends DispatcherServiceGrpc.DispatcherServi
     DispatcherConfig config;
 
     @Inject
-    io.flowmesh.cluster.ha.JobManagerLeader jobManagerLeader;
+    io.flowmesh.cluster.ha.LeaderLocator jobManagerLeader;
 
     @Inject
     CheckpointControl checkpoints;

@@ -2,7 +2,7 @@ package io.flowmesh.jobmanager.ha;
 
 import io.flowmesh.cluster.config.S3Config;
 import io.flowmesh.cluster.ha.HighAvailabilityOptions;
-import io.flowmesh.cluster.ha.JobManagerLeader;
+import io.flowmesh.cluster.ha.LeaderLocator;
 import io.flowmesh.cluster.ha.LeaderContender;
 import io.flowmesh.cluster.ha.LeaderElection;
 import io.flowmesh.cluster.ha.S3LeaderElection;
@@ -90,7 +90,7 @@ public class JobManagerLeadership {
         }
         String prefix = options.keyPrefix(blobStore.bucket(), s3.haDir());
         synchronized (this) {
-            election = new S3LeaderElection(blobStore, prefix, JobManagerLeader.COMPONENT, advertisedAddress(), options);
+            election = new S3LeaderElection(blobStore, prefix, LeaderLocator.JOBMANAGER, advertisedAddress(), options);
         }
         LOG.infof("high availability (%s): competing for leadership as %s (lease %s, renew deadline %s, retry period %s)", options.type(),
                 advertisedAddress(), options.leaseDuration(), options.renewDeadline(), options.retryPeriod());

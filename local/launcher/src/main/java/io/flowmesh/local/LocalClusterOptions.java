@@ -49,7 +49,7 @@ public record LocalClusterOptions(
     public static final int DEFAULT_DATA_PORT_BASE = 6120;
     public static final int DEFAULT_TASKMANAGERS = 2;
     public static final int DEFAULT_SLOTS = 2;
-    /** With high availability: the second JobManager's port. */
+    /** With high availability: the second JobManager's port (the second coordinator's is the next). */
     public static final int DEFAULT_STANDBY_JOBMANAGER_PORT = 8084;
 
     public LocalClusterOptions {
@@ -108,6 +108,7 @@ public record LocalClusterOptions(
             ports.put("--jobmanager-port", jobManagerPort);
             if (highAvailability) {
                 ports.put("--standby-jobmanager-port", standbyJobManagerPort);
+                ports.put("--standby-jobmanager-port (+1: coordinator-2)", standbyCoordinatorPort());
             }
             ports.put("--coordinator-port", coordinatorPort);
             for (int k = 1; k <= taskManagers; k++) {
@@ -206,6 +207,12 @@ public record LocalClusterOptions(
                 slotsPerTaskManager, startServices, standbyJobManagerPort, v);
     }
 
+    /** With high availability: the second coordinator's port, the one after the standby JobManager's. */
+    public int standbyCoordinatorPort() {
+        return standbyJobManagerPort + 1;
+    }
+
+    /** The standby JobManager's port; the standby coordinator takes the next one. */
     public LocalClusterOptions withStandbyJobManagerPort(int v) {
         return new LocalClusterOptions(home, runDir, kafkaPort, kafkaControllerPort, s3Port, dispatcherPort,
                 jobManagerPort, coordinatorPort, taskManagerPortBase, dataPortBase, taskManagers,
@@ -231,7 +238,7 @@ public record LocalClusterOptions(
             int n = Math.max(1, taskManagers);
             return new LocalClusterOptions(home, runDir, freePort(held), freePort(held), freePort(held),
                     freePort(held), freePort(held), freePort(held), freeRangeBase(held, n),
-                    freeRangeBase(held, n), taskManagers, slotsPerTaskManager, startServices, freePort(held), highAvailability);
+                    freeRangeBase(held, n), taskManagers, slotsPerTaskManager, startServices, freeRangeBase(held, 2) + 1, highAvailability);
         } finally {
             for (ServerSocket s : held) {
                 try {

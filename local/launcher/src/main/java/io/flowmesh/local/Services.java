@@ -62,8 +62,15 @@ final class Services {
             services.add(service(o, java, "jobmanager-2", "jobmanager-svc", o.standbyJobManagerPort(),
                     List.of("-Dflowmesh.jobmanager.advertised-address=127.0.0.1:" + o.standbyJobManagerPort()), null));
         }
-        services.add(service(o, java, "coordinator", "checkpoint-coordinator", o.coordinatorPort(),
-                List.of("-Dflowmesh.coordinator.jobmanager-address=" + jobManager), null));
+        services.add(service(o, java, "coordinator", "checkpoint-coordinator", o.coordinatorPort(), o.highAvailability()
+                ? List.of("-Dflowmesh.coordinator.jobmanager-address=" + jobManager,
+                        "-Dflowmesh.coordinator.advertised-address=127.0.0.1:" + o.coordinatorPort())
+                : List.of("-Dflowmesh.coordinator.jobmanager-address=" + jobManager), null));
+        if (o.highAvailability()) {
+            services.add(service(o, java, "coordinator-2", "checkpoint-coordinator", o.standbyCoordinatorPort(),
+                    List.of("-Dflowmesh.coordinator.jobmanager-address=" + jobManager,
+                            "-Dflowmesh.coordinator.advertised-address=127.0.0.1:" + o.standbyCoordinatorPort()), null));
+        }
         for (int k = 1; k <= o.taskManagers(); k++) {
             services.add(service(o, java, "taskmanager-" + k, "taskmanager-svc", o.taskManagerPort(k), List.of(
                     "-Dflowmesh.taskmanager.id=taskmanager-" + k,
