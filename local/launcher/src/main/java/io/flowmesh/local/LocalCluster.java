@@ -208,9 +208,9 @@ public final class LocalCluster {
         });
         state.process("jobmanager").ifPresent(p -> lines.put("JobManager", p.address(ManagedProcess.HTTP).orElse("-")));
         state.process("jobmanager-2").ifPresent(p -> lines.put("JobManager 2 (HA)", p.address(ManagedProcess.HTTP).orElse("-")));
-        state.process("coordinator-2").ifPresent(p -> lines.put("Coordinator 2 (HA)", p.address(ManagedProcess.HTTP).orElse("-")));
         state.process("coordinator").ifPresent(p ->
                 lines.put("Checkpoint coordinator", p.address(ManagedProcess.HTTP).orElse("-")));
+        state.process("coordinator-2").ifPresent(p -> lines.put("Checkpoint coordinator 2 (HA)", p.address(ManagedProcess.HTTP).orElse("-")));
         List<String> taskManagers = state.processes().stream().filter(p -> p.role().startsWith("taskmanager-"))
                 .map(p -> p.role() + " " + p.address(ManagedProcess.HTTP).orElse("-")
                         + p.address(ManagedProcess.DATA).map(d -> " (data " + d + ")").orElse(""))
