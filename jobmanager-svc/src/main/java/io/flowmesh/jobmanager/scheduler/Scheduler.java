@@ -16,6 +16,7 @@ import io.flowmesh.jobmanager.JobManagerConfig;
 import io.flowmesh.jobmanager.failover.RestartBackoffTimeStrategy;
 import io.flowmesh.jobmanager.failover.RestartStrategies;
 import io.flowmesh.jobmanager.failover.RestoreState;
+import io.flowmesh.jobmanager.ha.FinishedSubtasks;
 import io.flowmesh.jobmanager.ha.JobManagerLeadership;
 import io.flowmesh.jobmanager.ha.JobStore;
 import io.flowmesh.jobmanager.resourcemanager.TaskManagerRegistry;
@@ -241,13 +242,21 @@ public class Scheduler {
         leaderEpoch = epoch;
         LOG.infof("leading with epoch %d; recovering the jobs of the HA store", epoch);
         JobStore store = leadership.jobStore().orElseThrow();
-        CompletableFuture.supplyAsync(store::recoverable, io).whenComplete((recoverable, error) -> {
+        CompletableFuture.supplyAsync(() -> {
+            List<JobStore.RecoverableJob> recoverable = store.recoverable();
+            Set<String> ids = new HashSet<>();
+            recoverable.forEach(j -> ids.add(j.submission().getJobId()));
+            var finished = ids.isEmpty() ? Map.<String, Map<Integer, Set<String>>>of()
+                    : FinishedSubtasks.read(kafka.bootstrapServers(), topics.lifecycle(), ids, config.stateLookupTimeout());
+            return Map.entry(recoverable, finished);
+        }, io).whenComplete((found, error) -> {
             if (error != null) {
                 LOG.errorf("epoch %d: cannot list the jobs to recover: %s", epoch, error.getMessage());
                 return;
             }
-            for (JobStore.RecoverableJob job : recoverable) {
+            for (JobStore.RecoverableJob job : found.getKey()) {
                 String jobId = job.submission().getJobId();
+                Set<String> finishedSubtasks = found.getValue().getOrDefault(jobId, Map.of()).getOrDefault(job.lastAttempt(), Set.of());
                 CompletableFuture.supplyAsync(() -> prepare(job.submission()), io).whenComplete((prepared, failure) -> runOnMain(() -> {
                     if (leaderEpoch != epoch || jobs.containsKey(jobId)) {
                         return;
@@ -258,6 +267,16 @@ public class Scheduler {
                     }
                     ExecutionGraph eg = new ExecutionGraph(prepared.graph(), prepared.settings(), prepared.restartStrategy().create(),
                             prepared.savepoint());
+                    eg.recoverAt(job.lastAttempt());
+                    if (finishedSubtasks.size() == eg.executions.size()) {
+                        // every subtask of its last attempt finished while no JobManager led: the job is done
+                        eg.executions.forEach(ex -> ex.state = ExecutionState.EXECUTION_FINISHED);
+                        jobs.put(jobId, eg);
+                        LOG.infof("job %s (%s): every subtask of attempt %d finished while no JobManager led; the job is FINISHED", jobId,
+                                prepared.graph().getJobName(), eg.attempt);
+                        finish(eg, JobStatus.FINISHED, null);
+                        return;
+                    }
                     eg.recoverAt(job.lastAttempt() + 1);
                     jobs.put(jobId, eg);
                     LOG.infof("job %s (%s) recovered from the HA store: attempt %d, %d subtasks", jobId, prepared.graph().getJobName(), eg.attempt,
