@@ -32,6 +32,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.flowmesh.cluster.config.S3Config;
+import io.flowmesh.cluster.ha.HighAvailabilityOptions;
+import io.flowmesh.cluster.ha.LeaderContender;
+import io.flowmesh.cluster.ha.LeaderElection;
+import io.flowmesh.cluster.ha.LeaderLocator;
+import io.flowmesh.cluster.ha.S3LeaderElection;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -92,6 +99,9 @@ public class CheckpointCoordinator {
     CoordinatorConfig config;
 
     @Inject
+    io.flowmesh.cluster.ha.LeaderLocator jobManagerLeader;
+
+    @Inject
     MeterRegistry meters;
 
     private final ScheduledExecutorService main = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "coordinator-main"));
@@ -108,6 +118,19 @@ public class CheckpointCoordinator {
     private TopicReplay lifecycleReplay;
     private TopicReplay checkpointReplay;
     private CheckpointActions actions;
+    /** With high availability: this coordinator's election and the epoch it leads with (0: standby). */
+    private LeaderElection election;
+    private volatile long leaderEpoch;
+    private volatile boolean stopping;
+
+    @Inject
+    HighAvailabilityOptions haOptions;
+
+    @Inject
+    S3Config s3;
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.port")
+    int httpPort;
 
     /**
      * One job's checkpoint metrics with Flink's names, written by the coordinator thread, read by the
@@ -134,6 +157,41 @@ public class CheckpointCoordinator {
         publisher = new CheckpointPublisher(kafka.bootstrapServers(), topics);
         actions = new Actions();
         meters.gauge("flowmesh_coordinator_running_jobs", runningJobs);
+        if (!haOptions.enabled()) {
+            startCoordinating();
+            return;
+        }
+        String address = config.advertisedAddress().orElse("127.0.0.1:" + httpPort);
+        election = new S3LeaderElection(blobStore, haOptions.keyPrefix(blobStore.bucket(), s3.haDir()), LeaderLocator.COORDINATOR, address, haOptions);
+        LOG.infof("high availability: competing for the coordinator's lease as %s; a standby until it leads", address);
+        election.start(new LeaderContender() {
+            @Override
+            public void grantLeadership(long epoch) {
+                leaderEpoch = epoch;
+                LOG.infof("leading with epoch %d: reading the topics and S3, then checkpointing", epoch);
+                startCoordinating();
+            }
+
+            @Override
+            public void revokeLeadership() {
+                // the state machines may be behind the new leader's; a coordinator that lost its lease
+                // stops for good (its supervisor starts it again as a standby), as a paused one must
+                if (stopping) {
+                    return; // released at shutdown
+                }
+                LOG.errorf("lost the coordinator's lease (epoch %d): stopping this process", leaderEpoch);
+                Quarkus.asyncExit(3);
+            }
+        });
+    }
+
+    /** True while this coordinator may act (always without HA). */
+    private boolean leading() {
+        return election == null || election.hasLeadership(leaderEpoch);
+    }
+
+    /** Reads the topics from the beginning and starts the trigger loop: at start, or (HA) once leading. */
+    private void startCoordinating() {
         lifecycleReplay = new TopicReplay(kafka.bootstrapServers(), topics, topics.lifecycle(), bytes -> onMain("a lifecycle event", () -> onLifecycle(bytes)),
                 () -> onMain("catching up", () -> {
                     lifecycleCaughtUp = true;
@@ -146,6 +204,10 @@ public class CheckpointCoordinator {
     }
 
     void onStop(@Observes ShutdownEvent ev) {
+        stopping = true;
+        if (election != null) {
+            election.close();
+        }
         if (lifecycleReplay != null) {
             lifecycleReplay.close();
         }
@@ -456,6 +518,9 @@ public class CheckpointCoordinator {
     }
 
     private void requireCaughtUp() {
+        if (election != null && !leading()) {
+            throw Status.UNAVAILABLE.withDescription("this checkpoint coordinator is a standby; the leader is named by its lease").asRuntimeException();
+        }
         if (!lifecycleCaughtUp || !checkpointsCaughtUp) {
             throw Status.UNAVAILABLE.withDescription("the checkpoint coordinator is still reading " + topics.lifecycle() + " and "
                     + topics.checkpoints() + "; retry shortly").asRuntimeException();
@@ -488,16 +553,27 @@ public class CheckpointCoordinator {
     private final class Actions implements CheckpointActions {
         @Override
         public void publish(CheckpointEvent event) {
+            if (!leading()) {
+                LOG.warnf("not the leading coordinator: not publishing %s of checkpoint %d of job %s", event.getEventCase(), event.getCheckpointId(),
+                        event.getJobId());
+                return;
+            }
             publisher.publish(event);
         }
 
         @Override
         public void writeMetadata(String location, CheckpointMetadata metadata) {
+            if (!leading()) {
+                throw new IllegalStateException("not the leading coordinator: not writing the metadata of " + location);
+            }
             storage.writeMetadata(location, metadata);
         }
 
         @Override
         public void discard(String location) {
+            if (!leading()) {
+                return;
+            }
             io.execute(() -> {
                 try {
                     int n = storage.discard(location);
@@ -510,13 +586,16 @@ public class CheckpointCoordinator {
 
         @Override
         public void failJob(String jobId, int attempt, String cause) {
+            if (!leading()) {
+                return;
+            }
             io.execute(() -> {
                 try {
-                    JobManagerServiceGrpc.newBlockingStub(channels.get(config.jobmanagerAddress()))
+                    JobManagerServiceGrpc.newBlockingStub(channels.get(jobManagerLeader.address()))
                             .withDeadlineAfter(config.failJobTimeout().toMillis(), TimeUnit.MILLISECONDS)
                             .failJob(FailJobRequest.newBuilder().setJobId(jobId).setAttempt(attempt).setCause(cause).build());
                 } catch (RuntimeException e) {
-                    LOG.errorf("could not ask the JobManager at %s to fail job %s attempt %d: %s", config.jobmanagerAddress(), jobId, attempt,
+                    LOG.errorf("could not ask the JobManager at %s to fail job %s attempt %d: %s", jobManagerLeader.address(), jobId, attempt,
                             e.getMessage());
                 }
             });

@@ -36,4 +36,10 @@ public interface CoordinatorConfig {
     /** Pause between attempts to read a job's JobGraph from S3 when the read failed. */
     @WithDefault("1s")
     Duration jobGraphRetry();
+
+    /**
+     * With high availability: the {@code host:port} this coordinator publishes with its lease when it
+     * leads (the dispatcher calls it there); default {@code 127.0.0.1:<quarkus.http.port>}.
+     */
+    java.util.Optional<String> advertisedAddress();
 }

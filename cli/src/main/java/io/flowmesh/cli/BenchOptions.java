@@ -35,6 +35,16 @@ final class BenchOptions {
     @Option(names = "--jar", paramLabel = "<jar>", description = "The benchmark job jar. Default: <flowmesh home>/" + BenchSession.BENCH_JAR + ".")
     Path jar;
 
+    @Option(names = "--kill", paramLabel = "<role>", defaultValue = "taskmanager",
+            description = "W5: what to kill -9 mid-run: taskmanager (default), or with high availability the leading jobmanager or "
+                    + "coordinator (the benchmark then starts its cluster with --ha).")
+    String kill;
+
+    /** Whether W5 kills an HA leader (and so needs a cluster with high availability). */
+    boolean killsLeader() {
+        return kill.equals("jobmanager") || kill.equals("coordinator");
+    }
+
     /** The latency workload's N: every record the generator emits. */
     long latencyRecords() {
         return (long) (rate * seconds);
@@ -44,6 +54,9 @@ final class BenchOptions {
     void validate(boolean latency) {
         if (parallelism < 1) {
             throw new CliException("--parallelism must be >= 1, was " + parallelism, 2);
+        }
+        if (!kill.equals("taskmanager") && !killsLeader()) {
+            throw new CliException("--kill must be taskmanager, jobmanager or coordinator, was " + kill, 2);
         }
         if (taskManagers < 1 || slots < 1) {
             throw new CliException("--taskmanagers and --slots must be >= 1", 2);

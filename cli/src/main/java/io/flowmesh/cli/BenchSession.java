@@ -107,7 +107,11 @@ final class BenchSession implements AutoCloseable {
         Optional<LocalClusterState> running = LocalCluster.status(runDir)
                 .filter(s -> s.deadProcesses().isEmpty() && s.process("dispatcher").isPresent());
         clusterOptions = LocalClusterOptions.defaults(env.home()).withTaskManagers(options.taskManagers)
-                .withSlotsPerTaskManager(options.slots);
+                .withSlotsPerTaskManager(options.slots).withHighAvailability(options.killsLeader());
+        if (running.isPresent() && options.killsLeader() && running.get().process("jobmanager-2").isEmpty()) {
+            throw new CliException("--kill " + options.kill + " needs high availability, but the local cluster running in " + runDir
+                    + " has none: stop it (flowmesh local down) or start it with flowmesh local up --ha");
+        }
         if (running.isPresent()) {
             cluster = running.get();
             stopHook = null;
@@ -201,7 +205,7 @@ final class BenchSession implements AutoCloseable {
         List<WorkloadResult.RunResult> done = new ArrayList<>();
         Map<String, Long> expected = null;
         KafkaBenchmark kafka = workload.isKafkaToKafka()
-                ? new KafkaBenchmark(client, cluster, clusterOptions.withRunDir(cluster.runDir()), progress) : null;
+                ? new KafkaBenchmark(client, cluster, clusterOptions.withRunDir(cluster.runDir()), options.kill, progress) : null;
         if (kafka == null) {
             ensureTopic(cluster.kafkaBootstrap());
         }

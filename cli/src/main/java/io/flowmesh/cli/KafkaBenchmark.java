@@ -66,10 +66,13 @@ final class KafkaBenchmark {
     private final DispatcherClient client;
     private final LocalClusterState cluster;
     private final LocalClusterOptions restartOptions;
+    /** W5's victim: taskmanager, or (HA) the leading jobmanager or coordinator. */
+    private final String kill;
     private final PrintStream progress;
 
     /** @param restartOptions the options the cluster was started with (W5 starts the killed TaskManager with them) */
-    KafkaBenchmark(DispatcherClient client, LocalClusterState cluster, LocalClusterOptions restartOptions, PrintStream progress) {
+    KafkaBenchmark(DispatcherClient client, LocalClusterState cluster, LocalClusterOptions restartOptions, String kill, PrintStream progress) {
+        this.kill = kill;
         this.client = client;
         this.cluster = cluster;
         this.restartOptions = restartOptions;
@@ -124,10 +127,11 @@ final class KafkaBenchmark {
                 runningSince = now;
             }
             if (allRunning && now - runningSince >= KILL_AFTER.toMillis() && client.listCheckpoints(jobId).getLatestCompletedId() > 0) {
-                String role = victim(d);
+                String role = kill.equals("taskmanager") ? victim(d) : LocalCluster.leaderRole(cluster, kill)
+                        .orElseThrow(() -> new CliException("W5: no " + kill + " leads (is the cluster started with --ha?)"));
                 ManagedProcess tm = LocalCluster.status(cluster.runDir()).flatMap(c -> c.process(role))
                         .orElseThrow(() -> new CliException("W5: no process " + role + " in the local cluster"));
-                progress.println("  kill -9 " + role + " (pid " + tm.pid() + ")");
+                progress.println("  kill -9 " + role + (kill.equals("taskmanager") ? "" : " (the leader)") + " (pid " + tm.pid() + ")");
                 long killedAt = System.currentTimeMillis();
                 kill9(tm.pid());
                 try {
@@ -170,6 +174,9 @@ final class KafkaBenchmark {
             if (e.hasJobStatusChanged() && e.getTimestampMs() >= killedAt) {
                 if (restarting < 0 && e.getJobStatusChanged().getStatus() == JobStatus.RESTARTING) {
                     restarting = e.getTimestampMs();
+                }
+                if (restarting < 0 && e.getJobStatusChanged().getStatus() == JobStatus.RUNNING) {
+                    restarting = e.getTimestampMs(); // a new JobManager leader redeploys without RESTARTING
                 }
                 if (newAttempt < 0 && e.getJobStatusChanged().getStatus() == JobStatus.RUNNING) {
                     newAttempt = e.getJobStatusChanged().getAttempt();

@@ -107,6 +107,15 @@ final class LocalCommand implements Runnable {
                 description = "Task slots per TaskManager.")
         int slots;
 
+        @Option(names = "--ha", description = "High availability (high-availability.type: s3): a second, standby JobManager and coordinator; "
+                + "the services find the leader by its lease in S3.")
+        boolean highAvailability;
+
+        @Option(names = "--standby-jobmanager-port", paramLabel = "<port>",
+                defaultValue = "" + LocalClusterOptions.DEFAULT_STANDBY_JOBMANAGER_PORT,
+                description = "With --ha: the standby JobManager's port; the standby coordinator takes the next one.")
+        int standbyJobManagerPort;
+
         LocalClusterOptions options() {
             try {
                 return LocalClusterOptions.defaults(local.cli.env.home())
@@ -114,7 +123,8 @@ final class LocalCommand implements Runnable {
                         .withKafkaPort(kafkaPort).withKafkaControllerPort(kafkaControllerPort).withS3Port(s3Port)
                         .withDispatcherPort(dispatcherPort).withJobManagerPort(jobManagerPort)
                         .withCoordinatorPort(coordinatorPort).withTaskManagerPortBase(taskManagerPortBase)
-                        .withDataPortBase(dataPortBase).withTaskManagers(taskManagers).withSlotsPerTaskManager(slots);
+                        .withDataPortBase(dataPortBase).withTaskManagers(taskManagers).withSlotsPerTaskManager(slots)
+                        .withStandbyJobManagerPort(standbyJobManagerPort).withHighAvailability(highAvailability);
             } catch (IllegalArgumentException e) {
                 throw new CliException(e.getMessage(), 2);
             }

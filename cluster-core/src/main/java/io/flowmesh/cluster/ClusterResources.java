@@ -3,6 +3,7 @@ package io.flowmesh.cluster;
 import io.flowmesh.cluster.config.KafkaConfig;
 import io.flowmesh.cluster.config.S3Config;
 import io.flowmesh.cluster.events.Topics;
+import io.flowmesh.cluster.ha.HighAvailabilityOptions;
 import io.flowmesh.cluster.rpc.GrpcChannels;
 import io.flowmesh.cluster.storage.ArtifactStore;
 import io.flowmesh.cluster.storage.BlobStore;
@@ -49,6 +50,14 @@ public class ClusterResources {
     @Singleton
     Topics topics(KafkaConfig config) {
         return new Topics(config.topicPrefix());
+    }
+
+    /** Flink's {@code high-availability.*} keys, read from the service's configuration (also as env vars). */
+    @Produces
+    @Singleton
+    HighAvailabilityOptions highAvailabilityOptions() {
+        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        return HighAvailabilityOptions.from(key -> config.getOptionalValue(key, String.class));
     }
 
     @Produces

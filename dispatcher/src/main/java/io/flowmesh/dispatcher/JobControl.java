@@ -31,6 +31,9 @@ public class JobControl {
     @Inject
     DispatcherConfig config;
 
+    @Inject
+    io.flowmesh.cluster.ha.LeaderLocator jobManagerLeader;
+
     public CancelJobResponse cancel(String jobId) {
         JobStatus status = registry.status(jobId).orElseThrow(() -> unknownJob(jobId));
         if (LifecycleEvents.isTerminal(status)) {
@@ -38,11 +41,11 @@ public class JobControl {
                     .asRuntimeException();
         }
         try {
-            return JobManagerServiceGrpc.newBlockingStub(channels.get(config.jobmanagerAddress())).withDeadlineAfter(10, TimeUnit.SECONDS)
+            return JobManagerServiceGrpc.newBlockingStub(channels.get(jobManagerLeader.address())).withDeadlineAfter(10, TimeUnit.SECONDS)
                     .cancelJob(JobIdRequest.newBuilder().setJobId(jobId).build());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
-                throw Status.UNAVAILABLE.withDescription("JobManager at " + config.jobmanagerAddress() + " unreachable: "
+                throw Status.UNAVAILABLE.withDescription("JobManager at " + jobManagerLeader.address() + " unreachable: "
                         + e.getStatus().getDescription()).asRuntimeException();
             }
             throw e;

@@ -60,6 +60,9 @@ public class JobSubmitter {
     DispatcherConfig config;
 
     @Inject
+    io.flowmesh.cluster.ha.LeaderLocator jobManagerLeader;
+
+    @Inject
     S3Config s3;
 
     @Inject
@@ -201,7 +204,7 @@ public class JobSubmitter {
         JobSubmission submission = JobSubmission.newBuilder().setJobId(jobId).setJobGraphUri(graphUri)
                 .setSavepointPath(request.getSavepointPath().strip()).setAllowNonRestoredState(request.getAllowNonRestoredState()).build();
         try {
-            JobManagerServiceGrpc.newBlockingStub(channels.get(config.jobmanagerAddress())).withDeadlineAfter(30, TimeUnit.SECONDS)
+            JobManagerServiceGrpc.newBlockingStub(channels.get(jobManagerLeader.address())).withDeadlineAfter(30, TimeUnit.SECONDS)
                     .submitJob(submission);
         } catch (StatusRuntimeException e) {
             Status.Code code = e.getStatus().getCode();
@@ -210,7 +213,7 @@ public class JobSubmitter {
             String cause = refused
                     // the JobManager refused the job (a savepoint it cannot restore, ...): its words, its code
                     ? String.valueOf(e.getStatus().getDescription())
-                    : "the JobManager at " + config.jobmanagerAddress() + " did not accept the job: " + code + " " + e.getStatus().getDescription();
+                    : "the JobManager at " + jobManagerLeader.address() + " did not accept the job: " + code + " " + e.getStatus().getDescription();
             publisher.publish(LifecycleEvents.jobStatus(jobId, "dispatcher", JobStatus.CREATED, JobStatus.FAILED, 0, cause));
             throw (refused ? Status.fromCode(code) : Status.UNAVAILABLE).withDescription(cause).asRuntimeException();
         }

@@ -49,6 +49,11 @@ final class TestCluster implements AutoCloseable {
      * directory (the run directory), so the keys apply to every service and to restarted ones.
      */
     static TestCluster start(String name, Map<String, String> serviceConfig) throws Exception {
+        return start(name, serviceConfig, false);
+    }
+
+    /** As {@link #start(String, Map)}; with {@code highAvailability} a second, standby JobManager ({@code jobmanager-2}) and HA type s3. */
+    static TestCluster start(String name, Map<String, String> serviceConfig, boolean highAvailability) throws Exception {
         Path home = home();
         Path runDir = home.resolve("e2e/target/clusters/" + name);
         LocalCluster.down(runDir, System.out);
@@ -60,12 +65,13 @@ final class TestCluster implements AutoCloseable {
             serviceConfig.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
             Files.writeString(config, text);
         }
-        int base = freePortBlock(12);
+        int base = freePortBlock(14);
         LocalClusterOptions options = LocalClusterOptions.defaults(home).withRunDir(runDir)
                 .withKafkaPort(base).withKafkaControllerPort(base + 1).withS3Port(base + 2)
                 .withDispatcherPort(base + 3).withJobManagerPort(base + 4).withCoordinatorPort(base + 5)
                 .withTaskManagerPortBase(base + 6).withDataPortBase(base + 9)
-                .withTaskManagers(2).withSlotsPerTaskManager(2);
+                .withTaskManagers(2).withSlotsPerTaskManager(2)
+                .withStandbyJobManagerPort(base + 12).withHighAvailability(highAvailability);
         return new TestCluster(home, runDir, options, LocalCluster.up(options, System.out));
     }
 

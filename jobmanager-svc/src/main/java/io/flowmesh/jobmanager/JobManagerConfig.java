@@ -57,4 +57,11 @@ public interface JobManagerConfig {
         @WithDefault("30s")
         Duration taskmanagerTimeout();
     }
+
+    /**
+     * With high availability: the {@code host:port} that this JobManager publishes with its lease
+     * when it leads (TaskManagers, dispatcher and coordinator call it there); default
+     * {@code 127.0.0.1:<quarkus.http.port>}.
+     */
+    java.util.Optional<String> advertisedAddress();
 }

@@ -71,6 +71,21 @@ public class TaskExecutor {
     @Inject
     io.micrometer.core.instrument.MeterRegistry meterRegistry;
 
+    @Inject
+    io.flowmesh.cluster.ha.HighAvailabilityOptions haOptions;
+
+    @Inject
+    io.flowmesh.cluster.storage.BlobStore blobStore;
+
+    @Inject
+    io.flowmesh.cluster.config.S3Config s3;
+
+    /** Where the leading JobManager is (the configured address without HA). */
+    private io.flowmesh.cluster.ha.LeaderLocator leader;
+    /** The JobManager this TaskManager registered with, and (HA) that leader's epoch; 0 before the first registration. */
+    private volatile String jobManagerAddress;
+    private volatile long leaderEpoch;
+
     @ConfigProperty(name = "quarkus.http.port")
     int httpPort;
 
@@ -98,6 +113,8 @@ public class TaskExecutor {
     private int failedAttempts;
 
     void onStart(@Observes StartupEvent ev) throws Exception {
+        leader = io.flowmesh.cluster.ha.LeaderLocator.create(haOptions, blobStore, s3.haDir(), config.jobmanagerAddress());
+        jobManagerAddress = config.jobmanagerAddress();
         id = config.id().orElse("taskmanager-" + UUID.randomUUID().toString().substring(0, 8));
         artifactCache = Path.of(config.artifactCacheDir().orElse(System.getProperty("java.io.tmpdir") + "/flowmesh-" + id + "/artifacts"));
         partitionManager = new ResultPartitionManager(config.subpartitionQueueBuffers());
@@ -144,22 +161,66 @@ public class TaskExecutor {
         return registered;
     }
 
+    /** With HA: true for a deployment or cancellation of an older JobManager leader than the one this TaskManager registered with. */
+    public boolean isFenced(long epoch) {
+        return epoch != 0 && epoch < leaderEpoch;
+    }
+
+    public long leaderEpoch() {
+        return leaderEpoch;
+    }
+
+    /**
+     * Heartbeats the JobManager it registered with; when that fails or the JobManager does not
+     * know it, registers again — with HA at the leader the lease names now. A new leader (another
+     * epoch) owns the jobs from now on: every subtask deployed by the previous one is cancelled
+     * first (the new leader redeploys from the latest checkpoint, as Flink's TaskManagers fail the
+     * tasks of a JobManager whose leadership they lost).
+     */
     private void registerOrHeartbeat() {
-        var jm = JobManagerServiceGrpc.newBlockingStub(channels.get(config.jobmanagerAddress())).withDeadlineAfter(3, TimeUnit.SECONDS);
         try {
-            if (registered && jm.heartbeat(HeartbeatRequest.newBuilder().setTaskmanagerId(id).build()).getKnown()) {
+            if (registered && JobManagerServiceGrpc.newBlockingStub(channels.get(jobManagerAddress)).withDeadlineAfter(3, TimeUnit.SECONDS)
+                    .heartbeat(HeartbeatRequest.newBuilder().setTaskmanagerId(id).build()).getKnown()) {
                 return;
             }
+        } catch (RuntimeException e) {
+            LOG.warnf("heartbeat to the JobManager at %s failed: %s", jobManagerAddress, e.getMessage());
+            registered = false;
+        }
+        long epoch = 0;
+        if (leader.highAvailability()) {
+            var current = leader.leader();
+            if (current.isEmpty()) {
+                if (failedAttempts++ % 10 == 0) {
+                    LOG.warnf("no JobManager leads at the moment (retrying every second)");
+                }
+                registered = false;
+                return;
+            }
+            epoch = current.get().epoch();
+            if (leaderEpoch != 0 && epoch != leaderEpoch) {
+                LOG.infof("the JobManager leader changed from epoch %d to %d (%s): cancelling the %d subtasks the previous leader deployed",
+                        leaderEpoch, epoch, current.get().address(), tasks.size());
+                for (StreamTask t : List.copyOf(tasks.values())) {
+                    cancelJobTasks(t.descriptor().getJobId(), t.descriptor().getAttempt());
+                }
+            }
+            jobManagerAddress = current.get().address();
+        }
+        var jm = JobManagerServiceGrpc.newBlockingStub(channels.get(jobManagerAddress)).withDeadlineAfter(3, TimeUnit.SECONDS);
+        try {
             jm.registerTaskManager(RegisterTaskManagerRequest.newBuilder().setTaskmanagerId(id)
                     .setRpcAddress(config.host() + ":" + httpPort).setDataAddress(config.host() + ":" + exchangeServer.port())
                     .setNumberOfSlots(slots.numberOfTaskSlots()).build());
             if (!registered) {
-                LOG.infof("registered %s (%d slots) with the JobManager at %s", id, slots.numberOfTaskSlots(), config.jobmanagerAddress());
+                LOG.infof("registered %s (%d slots) with the JobManager at %s%s", id, slots.numberOfTaskSlots(), jobManagerAddress,
+                        epoch == 0 ? "" : " (leader epoch " + epoch + ")");
             }
+            leaderEpoch = epoch;
             registered = true;
         } catch (RuntimeException e) {
             if (registered || failedAttempts % 10 == 0) {
-                LOG.warnf("cannot reach the JobManager at %s (retrying every second): %s", config.jobmanagerAddress(), e.getMessage());
+                LOG.warnf("cannot reach the JobManager at %s (retrying every second): %s", jobManagerAddress, e.getMessage());
             }
             failedAttempts++;
             registered = false;
@@ -234,7 +295,7 @@ public class TaskExecutor {
             LOG.errorf("could not publish %s of %s: %s", state, tdd.getVertexName(), e.getMessage());
         }
         try {
-            JobManagerServiceGrpc.newBlockingStub(channels.get(config.jobmanagerAddress())).withDeadlineAfter(10, TimeUnit.SECONDS)
+            JobManagerServiceGrpc.newBlockingStub(channels.get(jobManagerAddress)).withDeadlineAfter(10, TimeUnit.SECONDS)
                     .updateTaskExecutionState(TaskExecutionStateUpdate.newBuilder().setJobId(tdd.getJobId()).setVertexId(tdd.getVertexId())
                             .setSubtaskIndex(tdd.getSubtaskIndex()).setAttempt(tdd.getAttempt()).setState(state)
                             .setFailureCause(cause == null ? "" : cause).setTaskmanagerId(id).build());

@@ -23,6 +23,11 @@ public class TaskExecutorGrpcService extends TaskExecutorServiceGrpc.TaskExecuto
             out.onError(Status.INVALID_ARGUMENT.withDescription("a deployment descriptor needs a job id and an operator chain").asRuntimeException());
             return;
         }
+        if (executor.isFenced(tdd.getLeaderEpoch())) {
+            out.onError(Status.FAILED_PRECONDITION.withDescription("deployment of " + tdd.getVertexName() + " refused: it comes from JobManager leader epoch "
+                    + tdd.getLeaderEpoch() + ", older than the leader this TaskManager follows (epoch " + executor.leaderEpoch() + ")").asRuntimeException());
+            return;
+        }
         executor.submitTask(tdd);
         out.onNext(Empty.getDefaultInstance());
         out.onCompleted();
@@ -30,6 +35,11 @@ public class TaskExecutorGrpcService extends TaskExecutorServiceGrpc.TaskExecuto
 
     @Override
     public void cancelJobTasks(CancelJobTasksRequest r, StreamObserver<Empty> out) {
+        if (executor.isFenced(r.getLeaderEpoch())) {
+            out.onError(Status.FAILED_PRECONDITION.withDescription("cancellation of job " + r.getJobId() + " refused: it comes from JobManager leader epoch "
+                    + r.getLeaderEpoch() + ", older than the leader this TaskManager follows (epoch " + executor.leaderEpoch() + ")").asRuntimeException());
+            return;
+        }
         executor.cancelJobTasks(r.getJobId(), r.getAttempt());
         out.onNext(Empty.getDefaultInstance());
         out.onCompleted();

@@ -53,6 +53,25 @@ public interface BlobStore extends AutoCloseable {
         return keys.size();
     }
 
+    /** An object's bytes with its entity tag, the version that conditional writes compare against. */
+    record Versioned(byte[] data, String etag) {}
+
+    /** The object's bytes and entity tag, or empty when there is no such object. */
+    default Optional<Versioned> getVersioned(String key) {
+        throw new UnsupportedOperationException("conditional reads are not supported by " + getClass().getSimpleName());
+    }
+
+    /**
+     * Writes the object only if its current entity tag is {@code etag} ({@code If-Match}), or, with
+     * {@code etag} null, only if there is no such object ({@code If-None-Match: *}): an atomic
+     * compare-and-set, which S3 (since 2024) and s3proxy honour.
+     *
+     * @return false when the condition failed (another writer came first)
+     */
+    default boolean putIfMatch(String key, byte[] data, String etag) {
+        throw new UnsupportedOperationException("conditional writes are not supported by " + getClass().getSimpleName());
+    }
+
     /** Fails with a {@link StorageException} unless the bucket can be reached. */
     void checkReachable();
 

@@ -121,6 +121,43 @@ public final class S3BlobStore implements BlobStore {
     }
 
     @Override
+    public Optional<Versioned> getVersioned(String key) {
+        try {
+            var bytes = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key));
+            return Optional.of(new Versioned(bytes.asByteArray(), bytes.response().eTag()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw failure("cannot read", key, e);
+        }
+    }
+
+    @Override
+    public boolean putIfMatch(String key, byte[] data, String etag) {
+        try {
+            s3.putObject(r -> {
+                r.bucket(bucket).key(key);
+                if (etag == null) {
+                    r.ifNoneMatch("*");
+                } else {
+                    r.ifMatch(etag);
+                }
+            }, RequestBody.fromBytes(data));
+            return true;
+        } catch (S3Exception e) {
+            // 412 Precondition Failed; 409 ConditionalRequestConflict (a concurrent conditional write); 404 for If-Match on a deleted object
+            if (e.statusCode() == 412 || e.statusCode() == 409 || (etag != null && e.statusCode() == 404)) {
+                // the SDK retries a request whose answer got lost: then the first attempt may have written
+                // and the retry failed on its own write. What is there now tells (callers write unique bytes).
+                return getVersioned(key).map(v -> java.util.Arrays.equals(v.data(), data)).orElse(false);
+            }
+            throw failure("cannot write", key, e);
+        } catch (SdkException e) {
+            throw failure("cannot write", key, e);
+        }
+    }
+
+    @Override
     public boolean download(String key, Path target) {
         try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(bucket).key(key))) {
             Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");

@@ -52,6 +52,26 @@ public class CheckpointControl {
     @Inject
     DispatcherConfig config;
 
+    @Inject
+    io.flowmesh.cluster.ha.HighAvailabilityOptions haOptions;
+
+    @Inject
+    io.flowmesh.cluster.storage.BlobStore blobStore;
+
+    @Inject
+    io.flowmesh.cluster.config.S3Config s3;
+
+    /** Where the leading coordinator is: the configured address, or with HA the one its lease names. */
+    private volatile io.flowmesh.cluster.ha.LeaderLocator coordinator;
+
+    private String coordinatorAddress() {
+        if (coordinator == null) {
+            coordinator = io.flowmesh.cluster.ha.LeaderLocator.create(haOptions, blobStore, s3.haDir(), config.coordinatorAddress(),
+                    io.flowmesh.cluster.ha.LeaderLocator.COORDINATOR);
+        }
+        return coordinator.address();
+    }
+
     /** {@code flowmesh savepoint}: type SAVEPOINT unless the request names a stop type. */
     public TriggerSavepointResponse triggerSavepoint(TriggerSavepointRequest request) {
         CheckpointType type = switch (request.getType()) {
@@ -110,7 +130,7 @@ public class CheckpointControl {
     }
 
     private <T> T call(String method, Function<CheckpointCoordinatorServiceGrpc.CheckpointCoordinatorServiceBlockingStub, T> call) {
-        String address = config.coordinatorAddress();
+        String address = coordinatorAddress();
         Deadline deadline = Deadline.after(config.coordinatorTimeout().toMillis(), TimeUnit.MILLISECONDS);
         Deadline callers = Context.current().getDeadline();
         if (callers != null) {

@@ -26,6 +26,9 @@ public class JobManagerView {
     @Inject
     DispatcherConfig config;
 
+    @Inject
+    io.flowmesh.cluster.ha.LeaderLocator jobManagerLeader;
+
     public ClusterOverview clusterOverview() {
         return call(stub -> stub.getClusterOverview(Empty.getDefaultInstance()));
     }
@@ -36,11 +39,11 @@ public class JobManagerView {
 
     private <T> T call(java.util.function.Function<JobManagerServiceGrpc.JobManagerServiceBlockingStub, T> call) {
         try {
-            return call.apply(JobManagerServiceGrpc.newBlockingStub(channels.get(config.jobmanagerAddress())).withDeadlineAfter(10, TimeUnit.SECONDS));
+            return call.apply(JobManagerServiceGrpc.newBlockingStub(channels.get(jobManagerLeader.address())).withDeadlineAfter(10, TimeUnit.SECONDS));
         } catch (StatusRuntimeException e) {
             Status.Code code = e.getStatus().getCode();
             if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.UNKNOWN) {
-                throw Status.UNAVAILABLE.withDescription("JobManager at " + config.jobmanagerAddress() + " unreachable: " + code + " "
+                throw Status.UNAVAILABLE.withDescription("JobManager at " + jobManagerLeader.address() + " unreachable: " + code + " "
                         + e.getStatus().getDescription()).asRuntimeException();
             }
             throw e;

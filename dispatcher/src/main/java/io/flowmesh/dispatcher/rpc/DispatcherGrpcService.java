@@ -73,6 +73,9 @@ public class DispatcherGrpcService extends DispatcherServiceGrpc.DispatcherServi
     DispatcherConfig config;
 
     @Inject
+    io.flowmesh.cluster.ha.LeaderLocator jobManagerLeader;
+
+    @Inject
     CheckpointControl checkpoints;
 
     @Inject
@@ -209,11 +212,11 @@ public class DispatcherGrpcService extends DispatcherServiceGrpc.DispatcherServi
     public void getClusterOverview(Empty request, StreamObserver<ClusterOverview> out) {
         answer(out, () -> {
             try {
-                return JobManagerServiceGrpc.newBlockingStub(channels.get(config.jobmanagerAddress())).withDeadlineAfter(10, TimeUnit.SECONDS)
+                return JobManagerServiceGrpc.newBlockingStub(channels.get(jobManagerLeader.address())).withDeadlineAfter(10, TimeUnit.SECONDS)
                         .getClusterOverview(request).toBuilder().putAllJobsByStatus(registry.jobsByStatus()).build();
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
-                    throw Status.UNAVAILABLE.withDescription("JobManager at " + config.jobmanagerAddress() + " unreachable: "
+                    throw Status.UNAVAILABLE.withDescription("JobManager at " + jobManagerLeader.address() + " unreachable: "
                             + e.getStatus().getDescription()).asRuntimeException();
                 }
                 throw e;

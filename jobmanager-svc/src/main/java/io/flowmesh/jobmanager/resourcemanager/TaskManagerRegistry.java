@@ -201,6 +201,13 @@ public class TaskManagerRegistry {
         demandListeners.forEach(l -> l.accept(total));
     }
 
+    /** Forgets every TaskManager, allocation and slot demand, without telling anyone (a JobManager that lost leadership). */
+    public synchronized void clear() {
+        taskManagers.clear();
+        allocations.clear();
+        slotDemand.clear();
+    }
+
     public synchronized int slotsTotal() {
         return taskManagers.values().stream().mapToInt(e -> e.slots).sum();
     }

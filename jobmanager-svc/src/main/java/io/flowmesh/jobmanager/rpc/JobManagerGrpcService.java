@@ -36,26 +36,41 @@ public class JobManagerGrpcService extends JobManagerServiceGrpc.JobManagerServi
     @Inject
     JobManagerConfig config;
 
+    @Inject
+    io.flowmesh.jobmanager.ha.JobManagerLeadership leadership;
+
     @Override
     public void registerTaskManager(RegisterTaskManagerRequest r, StreamObserver<RegisterTaskManagerResponse> out) {
+        if (!scheduler.leading()) {
+            out.onError(scheduler.notLeading());
+            return;
+        }
         if (r.getTaskmanagerId().isBlank() || r.getNumberOfSlots() < 1) {
             out.onError(Status.INVALID_ARGUMENT.withDescription("a TaskManager needs an id and at least one slot").asRuntimeException());
             return;
         }
         registry.register(r.getTaskmanagerId(), r.getRpcAddress(), r.getDataAddress(), r.getNumberOfSlots());
-        out.onNext(RegisterTaskManagerResponse.newBuilder().setJobmanagerId("jobmanager")
+        out.onNext(RegisterTaskManagerResponse.newBuilder().setJobmanagerId(leadership.enabled() ? "jobmanager@" + leadership.advertisedAddress() : "jobmanager")
                 .setHeartbeatIntervalMs(config.heartbeatInterval().toMillis()).build());
         out.onCompleted();
     }
 
     @Override
     public void heartbeat(HeartbeatRequest r, StreamObserver<HeartbeatResponse> out) {
+        if (!scheduler.leading()) {
+            out.onError(scheduler.notLeading());
+            return;
+        }
         out.onNext(HeartbeatResponse.newBuilder().setKnown(registry.heartbeat(r.getTaskmanagerId())).build());
         out.onCompleted();
     }
 
     @Override
     public void updateTaskExecutionState(TaskExecutionStateUpdate r, StreamObserver<Empty> out) {
+        if (!scheduler.leading()) {
+            out.onError(scheduler.notLeading());
+            return;
+        }
         scheduler.updateTaskExecutionState(r);
         out.onNext(Empty.getDefaultInstance());
         out.onCompleted();
@@ -74,6 +89,10 @@ public class JobManagerGrpcService extends JobManagerServiceGrpc.JobManagerServi
 
     @Override
     public void cancelJob(JobIdRequest r, StreamObserver<CancelJobResponse> out) {
+        if (!scheduler.leading()) {
+            out.onError(scheduler.notLeading());
+            return;
+        }
         var status = scheduler.cancelJob(r.getJobId()).join();
         if (status.isEmpty()) {
             out.onError(Status.NOT_FOUND.withDescription("the JobManager runs no job " + r.getJobId()).asRuntimeException());
@@ -85,6 +104,10 @@ public class JobManagerGrpcService extends JobManagerServiceGrpc.JobManagerServi
 
     @Override
     public void failJob(FailJobRequest r, StreamObserver<Empty> out) {
+        if (!scheduler.leading()) {
+            out.onError(scheduler.notLeading());
+            return;
+        }
         if (!scheduler.failJob(r.getJobId(), r.getAttempt(), r.getCause()).join()) {
             out.onError(Status.NOT_FOUND.withDescription("the JobManager runs no job " + r.getJobId()).asRuntimeException());
             return;

@@ -60,6 +60,12 @@ final class ExecutionGraph {
         createExecutions();
     }
 
+    /** A job recovered by a new leader: its first attempt here is {@code attempt} (above every attempt of earlier leaders). */
+    void recoverAt(int attempt) {
+        this.attempt = attempt;
+        createExecutions();
+    }
+
     /** Starts the next attempt: every subtask anew, in CREATED. */
     void nextAttempt() {
         attempt++;

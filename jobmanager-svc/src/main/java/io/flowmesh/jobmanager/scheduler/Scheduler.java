@@ -7,6 +7,7 @@ import io.flowmesh.cluster.config.KafkaConfig;
 import io.flowmesh.cluster.events.LifecycleEvents;
 import io.flowmesh.cluster.events.LifecyclePublisher;
 import io.flowmesh.cluster.events.Topics;
+import io.flowmesh.cluster.ha.LeaderContender;
 import io.flowmesh.cluster.rpc.GrpcChannels;
 import io.flowmesh.cluster.storage.BlobStore;
 import io.flowmesh.cluster.storage.StorageException;
@@ -15,6 +16,9 @@ import io.flowmesh.jobmanager.JobManagerConfig;
 import io.flowmesh.jobmanager.failover.RestartBackoffTimeStrategy;
 import io.flowmesh.jobmanager.failover.RestartStrategies;
 import io.flowmesh.jobmanager.failover.RestoreState;
+import io.flowmesh.jobmanager.ha.FinishedSubtasks;
+import io.flowmesh.jobmanager.ha.JobManagerLeadership;
+import io.flowmesh.jobmanager.ha.JobStore;
 import io.flowmesh.jobmanager.resourcemanager.TaskManagerRegistry;
 import io.flowmesh.proto.CancelJobTasksRequest;
 import io.flowmesh.proto.CheckpointMetadata;
@@ -66,11 +70,18 @@ import org.jboss.logging.Logger;
  * with attempt + 1 — or fails it ({@code FAILED} with the cause of the failure). Every deployment
  * restores the job's latest completed checkpoint, else the savepoint it was submitted with.
  * {@code CancelJob} makes it {@code CANCELLING → CANCELED}, also during a restart.
+ *
+ * <p>High availability ({@link JobManagerLeadership}): only the leader schedules. Every
+ * deployment, cancellation and published event first checks that this process still leads with
+ * its epoch (fencing: a leader that was paused past its lease does nothing when it resumes), and
+ * deployments and cancellations carry the epoch, so TaskManagers refuse an older leader. A new
+ * leader recovers every job of the HA {@link JobStore} without a result, with an attempt above
+ * every earlier one, from its latest completed checkpoint; a revoked leader forgets its jobs and
+ * TaskManagers without touching them.
  */
 @Singleton
 public class Scheduler {
     private static final Logger LOG = Logger.getLogger(Scheduler.class);
-    private static final String REPORTER = "jobmanager";
 
     @Inject
     TaskManagerRegistry registry;
@@ -93,6 +104,12 @@ public class Scheduler {
     @Inject
     io.flowmesh.jobmanager.metrics.JobManagerMetrics metrics;
 
+    @Inject
+    JobManagerLeadership leadership;
+
+    /** The epoch this JobManager leads with; 0 while it does not (always 0 without HA, where it always leads). */
+    private volatile long leaderEpoch;
+
     private final ScheduledExecutorService mainThread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "jobmanager-main"));
     /** S3 reads (job graphs, checkpoint metadata), off the main thread. */
     private final ExecutorService io = Executors.newFixedThreadPool(2, r -> {
@@ -106,6 +123,17 @@ public class Scheduler {
     void onStart(@Observes StartupEvent ev) {
         publisher = new LifecyclePublisher(kafka.bootstrapServers(), topics, "flowmesh-jobmanager");
         registry.onTaskManagerLost(tm -> runOnMain(() -> taskManagerLost(tm)));
+        leadership.setContender(new LeaderContender() {
+            @Override
+            public void grantLeadership(long epoch) {
+                runOnMain(() -> Scheduler.this.grantLeadership(epoch));
+            }
+
+            @Override
+            public void revokeLeadership() {
+                runOnMain(Scheduler.this::revokeLeadership);
+            }
+        });
         long interval = config.heartbeatInterval().toMillis();
         mainThread.scheduleWithFixedDelay(() -> guarded(registry::checkHeartbeats), interval, interval, TimeUnit.MILLISECONDS);
     }
@@ -131,6 +159,9 @@ public class Scheduler {
      */
     public CompletableFuture<Void> submitJob(JobSubmission submission) {
         String jobId = submission.getJobId();
+        if (!leading()) {
+            return CompletableFuture.failedFuture(notLeading());
+        }
         return CompletableFuture.supplyAsync(() -> prepare(submission), io).thenComposeAsync(prepared -> {
             if (jobs.containsKey(jobId)) {
                 throw Status.ALREADY_EXISTS.withDescription("job " + jobId + " was already submitted").asRuntimeException();
@@ -185,7 +216,89 @@ public class Scheduler {
                     jobId, id, path));
             savepoint = Optional.of(metadata);
         }
+        try {
+            leadership.jobStore().ifPresent(store -> store.putSubmission(submission));
+        } catch (RuntimeException e) {
+            throw Status.UNAVAILABLE.withDescription("job " + jobId + ": cannot write it to the HA store: " + e.getMessage()).asRuntimeException();
+        }
         return new Prepared(graph, settings, restartStrategy, savepoint);
+    }
+
+    /** Who the lifecycle events name: {@code jobmanager}, with HA {@code jobmanager@<advertised address>}. */
+    private String reporter() {
+        return leadership.enabled() ? "jobmanager@" + leadership.advertisedAddress() : "jobmanager";
+    }
+
+    /** True while this JobManager may act as leader (always without HA). */
+    public boolean leading() {
+        return leadership.hasLeadership(leaderEpoch);
+    }
+
+    /** UNAVAILABLE naming that this JobManager is a standby. */
+    public StatusRuntimeException notLeading() {
+        return Status.UNAVAILABLE.withDescription("the JobManager at " + leadership.advertisedAddress()
+                + " is not the leader (a standby, or its leadership just ended); ask the leader named by the lease").asRuntimeException();
+    }
+
+    /** This process now leads: recover every job of the HA store that has no result. */
+    private void grantLeadership(long epoch) {
+        leaderEpoch = epoch;
+        LOG.infof("leading with epoch %d; recovering the jobs of the HA store", epoch);
+        JobStore store = leadership.jobStore().orElseThrow();
+        CompletableFuture.supplyAsync(() -> {
+            List<JobStore.RecoverableJob> recoverable = store.recoverable();
+            Set<String> ids = new HashSet<>();
+            recoverable.forEach(j -> ids.add(j.submission().getJobId()));
+            var finished = ids.isEmpty() ? Map.<String, Map<Integer, Set<String>>>of()
+                    : FinishedSubtasks.read(kafka.bootstrapServers(), topics.lifecycle(), ids, config.stateLookupTimeout());
+            return Map.entry(recoverable, finished);
+        }, io).whenComplete((found, error) -> {
+            if (error != null) {
+                LOG.errorf("epoch %d: cannot list the jobs to recover: %s", epoch, error.getMessage());
+                return;
+            }
+            for (JobStore.RecoverableJob job : found.getKey()) {
+                String jobId = job.submission().getJobId();
+                Set<String> finishedSubtasks = found.getValue().getOrDefault(jobId, Map.of()).getOrDefault(job.lastAttempt(), Set.of());
+                CompletableFuture.supplyAsync(() -> prepare(job.submission()), io).whenComplete((prepared, failure) -> runOnMain(() -> {
+                    if (leaderEpoch != epoch || jobs.containsKey(jobId)) {
+                        return;
+                    }
+                    if (failure != null) {
+                        LOG.errorf("epoch %d: cannot recover job %s: %s", epoch, jobId, failure.getMessage());
+                        return;
+                    }
+                    ExecutionGraph eg = new ExecutionGraph(prepared.graph(), prepared.settings(), prepared.restartStrategy().create(),
+                            prepared.savepoint());
+                    eg.recoverAt(job.lastAttempt());
+                    if (finishedSubtasks.size() == eg.executions.size()) {
+                        // every subtask of its last attempt finished while no JobManager led: the job is done
+                        eg.executions.forEach(ex -> ex.state = ExecutionState.EXECUTION_FINISHED);
+                        jobs.put(jobId, eg);
+                        LOG.infof("job %s (%s): every subtask of attempt %d finished while no JobManager led; the job is FINISHED", jobId,
+                                prepared.graph().getJobName(), eg.attempt);
+                        finish(eg, JobStatus.FINISHED, null);
+                        return;
+                    }
+                    eg.recoverAt(job.lastAttempt() + 1);
+                    jobs.put(jobId, eg);
+                    LOG.infof("job %s (%s) recovered from the HA store: attempt %d, %d subtasks", jobId, prepared.graph().getJobName(), eg.attempt,
+                            eg.executions.size());
+                    startAttempt(eg);
+                }));
+            }
+        });
+    }
+
+    /** This process no longer leads: forget every job and TaskManager, touching nothing (the new leader owns them). */
+    private void revokeLeadership() {
+        LOG.warnf("no longer leading (epoch %d): dropping %d jobs and %d TaskManagers without touching them", leaderEpoch, jobs.size(), registry.size());
+        leaderEpoch = 0;
+        for (ExecutionGraph eg : jobs.values()) {
+            eg.generation++; // no pending restart, slot retry or deployment goes on
+        }
+        jobs.clear();
+        registry.clear();
     }
 
     private static CheckpointMetadata readSavepoint(CheckpointStorage storage, String path) {
@@ -230,7 +343,8 @@ public class Scheduler {
             return;
         }
         eg.slots = slots.get();
-        lookUpRestoreState(eg).whenComplete((restore, error) -> runOnMain(() -> {
+        int nextAttempt = eg.status == JobStatus.RESTARTING ? eg.attempt + 1 : eg.attempt;
+        lookUpRestoreState(eg, nextAttempt).whenComplete((restore, error) -> runOnMain(() -> {
             if (eg.generation != generation || !awaitingDeployment(eg)) {
                 return; // cancelled or failed meanwhile; that path released the slots
             }
@@ -255,12 +369,17 @@ public class Scheduler {
      * checkpoint, else its savepoint, else none. Fails when S3 cannot tell (so the job never
      * restarts without state when a checkpoint might exist).
      */
-    private CompletableFuture<Optional<CheckpointMetadata>> lookUpRestoreState(ExecutionGraph eg) {
+    private CompletableFuture<Optional<CheckpointMetadata>> lookUpRestoreState(ExecutionGraph eg, int nextAttempt) {
         String jobId = eg.jobId();
         String checkpointsDir = eg.checkpointSettings.checkpointsDir();
         Optional<CheckpointMetadata> savepoint = eg.savepoint;
         CheckpointStorage storage = new CheckpointStorage(blobStore);
-        return CompletableFuture.supplyAsync(() -> RestoreState.select(storage.latestCompleted(checkpointsDir, jobId), savepoint), io)
+        Optional<JobStore> haStore = leadership.jobStore();
+        return CompletableFuture.supplyAsync(() -> {
+            // with HA, the attempt is recorded before it deploys, so a new leader starts above it
+            haStore.ifPresent(store -> store.putAttempt(jobId, nextAttempt));
+            return RestoreState.select(storage.latestCompleted(checkpointsDir, jobId), savepoint);
+        }, io)
                 .orTimeout(config.stateLookupTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -279,6 +398,9 @@ public class Scheduler {
 
     /** Starts the attempt on its slots: RUNNING, every subtask SCHEDULED, then deployed with the restore state. */
     private void deploy(ExecutionGraph eg, Optional<CheckpointMetadata> restore) {
+        if (!leading()) {
+            return;
+        }
         if (eg.status == JobStatus.RESTARTING) {
             eg.nextAttempt();
         }
@@ -295,7 +417,7 @@ public class Scheduler {
         }
         Map<String, List<OperatorState>> stateByVertex = new HashMap<>();
         for (ExecutionGraph.Execution ex : eg.executions) {
-            TaskDeploymentDescriptor tdd = descriptor(eg, ex);
+            TaskDeploymentDescriptor tdd = descriptor(eg, ex).toBuilder().setLeaderEpoch(leaderEpoch).build();
             if (restore.isPresent()) {
                 List<OperatorState> state = stateByVertex.computeIfAbsent(ex.vertex.getVertexId(), v -> RestoreState.forVertex(restore.get(), ex.vertex));
                 tdd = tdd.toBuilder().setRestoredCheckpointId(restore.get().getCheckpointId()).addAllRestoredState(state).build();
@@ -305,6 +427,9 @@ public class Scheduler {
     }
 
     private void submitTask(ExecutionGraph eg, ExecutionGraph.Execution ex, TaskDeploymentDescriptor tdd) {
+        if (!leading()) {
+            return;
+        }
         TaskManagerRegistry.Entry tm = ex.taskManager;
         TaskExecutorServiceGrpc.newStub(channels.get(tm.rpcAddress)).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .submitTask(tdd, new StreamObserver<>() {
@@ -450,9 +575,12 @@ public class Scheduler {
                 hosts.add(ex.taskManager);
             }
         }
+        if (!leading()) {
+            return;
+        }
         for (TaskManagerRegistry.Entry tm : hosts) {
             TaskExecutorServiceGrpc.newStub(channels.get(tm.rpcAddress)).withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .cancelJobTasks(CancelJobTasksRequest.newBuilder().setJobId(eg.jobId()).setAttempt(eg.attempt).build(), new StreamObserver<>() {
+                    .cancelJobTasks(CancelJobTasksRequest.newBuilder().setJobId(eg.jobId()).setAttempt(eg.attempt).setLeaderEpoch(leaderEpoch).build(), new StreamObserver<>() {
                         @Override
                         public void onNext(Empty value) {}
 
@@ -502,6 +630,17 @@ public class Scheduler {
         transition(eg, terminal, cause);
         registry.release(eg.jobId());
         eg.slots = null;
+        long epoch = leaderEpoch;
+        leadership.jobStore().ifPresent(store -> io.execute(() -> {
+            try {
+                if (leadership.hasLeadership(epoch)) {
+                    store.putResult(eg.jobId(), terminal);
+                }
+            } catch (RuntimeException e) {
+                LOG.errorf("job %s is %s but its result could not be written to the HA store (a new leader would recover it): %s", eg.jobId(),
+                        terminal, e.getMessage());
+            }
+        }));
     }
 
     /** RESTARTING: releases the slots and starts the next attempt when the backoff has passed. */
@@ -545,7 +684,7 @@ public class Scheduler {
         eg.status = status;
         LOG.infof("job %s (%s) switched from %s to %s (attempt %d)", eg.jobId(), eg.graph.getJobName(), previous, status, eg.attempt);
         metrics.jobStatusChanged(eg.jobId(), eg.graph.getJobName(), status, eg.attempt);
-        publish(LifecycleEvents.jobStatus(eg.jobId(), REPORTER, previous, status, eg.attempt, cause));
+        publish(LifecycleEvents.jobStatus(eg.jobId(), reporter(), previous, status, eg.attempt, cause));
     }
 
     /** @param publish true when the JobManager is the one to publish this change (else the TaskManager did) */
@@ -557,11 +696,15 @@ public class Scheduler {
                     .setSubtaskIndex(ex.subtask).setParallelism(ex.vertex.getParallelism()).setAttempt(ex.attempt)
                     .setState(state).setTaskmanagerId(ex.taskManager == null ? "" : ex.taskManager.id)
                     .setFailureCause(cause == null ? "" : cause);
-            publish(LifecycleEvents.taskStatus(eg.jobId(), REPORTER, t));
+            publish(LifecycleEvents.taskStatus(eg.jobId(), reporter(), t));
         }
     }
 
     private void publish(io.flowmesh.proto.LifecycleEvent event) {
+        if (!leading()) {
+            LOG.warnf("not the leader: not publishing %s of job %s", event.getEventCase(), event.getJobId());
+            return;
+        }
         try {
             publisher.publish(event);
         } catch (RuntimeException e) {

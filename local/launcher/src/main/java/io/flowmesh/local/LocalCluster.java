@@ -138,6 +138,30 @@ public final class LocalCluster {
     }
 
     /**
+     * With high availability ({@code local up --ha}): the role of the process that leads
+     * {@code component} ({@code jobmanager} or {@code coordinator}) now, as its lease in the local
+     * S3 server names it; empty when nobody leads or the cluster runs without HA.
+     */
+    public static Optional<String> leaderRole(LocalClusterState state, String component) {
+        Path lease = S3Server.dir(state.runDir()).resolve("data").resolve(state.bucket())
+                .resolve("ha/default/default/leader").resolve(component).resolve("lease");
+        try {
+            if (!Files.isRegularFile(lease)) {
+                return Optional.empty();
+            }
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Files.newBufferedReader(lease)) {
+                p.load(in);
+            }
+            String address = p.getProperty("holder", "").isEmpty() ? "" : p.getProperty("address", "");
+            return state.processes().stream().filter(m -> !address.isEmpty() && m.address(ManagedProcess.GRPC).orElse("").equals(address))
+                    .map(ManagedProcess::role).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Starts the service of {@code role} again (for example {@code taskmanager-2} after a
      * {@code kill -9}), with the same command line, ports and id as {@code up} gave it, and waits
      * until it is ready; records its new PID. {@code o} must be the options the cluster was started with.
@@ -207,8 +231,10 @@ public final class LocalCluster {
             lines.put("REST / Web UI", p.address(ManagedProcess.HTTP).orElse("-"));
         });
         state.process("jobmanager").ifPresent(p -> lines.put("JobManager", p.address(ManagedProcess.HTTP).orElse("-")));
+        state.process("jobmanager-2").ifPresent(p -> lines.put("JobManager 2 (HA)", p.address(ManagedProcess.HTTP).orElse("-")));
         state.process("coordinator").ifPresent(p ->
                 lines.put("Checkpoint coordinator", p.address(ManagedProcess.HTTP).orElse("-")));
+        state.process("coordinator-2").ifPresent(p -> lines.put("Checkpoint coordinator 2 (HA)", p.address(ManagedProcess.HTTP).orElse("-")));
         List<String> taskManagers = state.processes().stream().filter(p -> p.role().startsWith("taskmanager-"))
                 .map(p -> p.role() + " " + p.address(ManagedProcess.HTTP).orElse("-")
                         + p.address(ManagedProcess.DATA).map(d -> " (data " + d + ")").orElse(""))

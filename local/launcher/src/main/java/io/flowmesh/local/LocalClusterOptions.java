@@ -35,7 +35,9 @@ public record LocalClusterOptions(
         int dataPortBase,
         int taskManagers,
         int slotsPerTaskManager,
-        boolean startServices) {
+        boolean startServices,
+        int standbyJobManagerPort,
+        boolean highAvailability) {
 
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 9093;
@@ -47,6 +49,8 @@ public record LocalClusterOptions(
     public static final int DEFAULT_DATA_PORT_BASE = 6120;
     public static final int DEFAULT_TASKMANAGERS = 2;
     public static final int DEFAULT_SLOTS = 2;
+    /** With high availability: the second JobManager's port (the second coordinator's is the next). */
+    public static final int DEFAULT_STANDBY_JOBMANAGER_PORT = 8084;
 
     public LocalClusterOptions {
         Objects.requireNonNull(home, "home");
@@ -72,7 +76,7 @@ public record LocalClusterOptions(
     public static LocalClusterOptions defaults(Path home) {
         return new LocalClusterOptions(home, defaultRunDir(home), DEFAULT_KAFKA_PORT, DEFAULT_KAFKA_CONTROLLER_PORT,
                 DEFAULT_S3_PORT, DEFAULT_DISPATCHER_PORT, DEFAULT_JOBMANAGER_PORT, DEFAULT_COORDINATOR_PORT,
-                DEFAULT_TASKMANAGER_PORT_BASE, DEFAULT_DATA_PORT_BASE, DEFAULT_TASKMANAGERS, DEFAULT_SLOTS, true);
+                DEFAULT_TASKMANAGER_PORT_BASE, DEFAULT_DATA_PORT_BASE, DEFAULT_TASKMANAGERS, DEFAULT_SLOTS, true, DEFAULT_STANDBY_JOBMANAGER_PORT, false);
     }
 
     /** {@code <home>/.flowmesh/local}: where the CLI looks for the local cluster's state. */
@@ -102,6 +106,10 @@ public record LocalClusterOptions(
         if (startServices) {
             ports.put("--dispatcher-port", dispatcherPort);
             ports.put("--jobmanager-port", jobManagerPort);
+            if (highAvailability) {
+                ports.put("--standby-jobmanager-port", standbyJobManagerPort);
+                ports.put("--standby-jobmanager-port (+1: coordinator-2)", standbyCoordinatorPort());
+            }
             ports.put("--coordinator-port", coordinatorPort);
             for (int k = 1; k <= taskManagers; k++) {
                 ports.put("--taskmanager-port (+" + k + " for taskmanager-" + k + ")", taskManagerPort(k));
@@ -114,79 +122,101 @@ public record LocalClusterOptions(
     public LocalClusterOptions withHome(Path v) {
         return new LocalClusterOptions(v, runDir, kafkaPort, kafkaControllerPort, s3Port, dispatcherPort,
                 jobManagerPort, coordinatorPort, taskManagerPortBase, dataPortBase, taskManagers,
-                slotsPerTaskManager, startServices);
+                slotsPerTaskManager, startServices, standbyJobManagerPort, highAvailability);
     }
 
     public LocalClusterOptions withRunDir(Path v) {
         return new LocalClusterOptions(home, v, kafkaPort, kafkaControllerPort, s3Port, dispatcherPort,
                 jobManagerPort, coordinatorPort, taskManagerPortBase, dataPortBase, taskManagers,
-                slotsPerTaskManager, startServices);
+                slotsPerTaskManager, startServices, standbyJobManagerPort, highAvailability);
     }
 
     public LocalClusterOptions withKafkaPort(int v) {
         return new LocalClusterOptions(home, runDir, v, kafkaControllerPort, s3Port, dispatcherPort,
                 jobManagerPort, coordinatorPort, taskManagerPortBase, dataPortBase, taskManagers,
-                slotsPerTaskManager, startServices);
+                slotsPerTaskManager, startServices, standbyJobManagerPort, highAvailability);
     }
 
     public LocalClusterOptions withKafkaControllerPort(int v) {
         return new LocalClusterOptions(home, runDir, kafkaPort, v, s3Port, dispatcherPort,
                 jobManagerPort, coordinatorPort, taskManagerPortBase, dataPortBase, taskManagers,
-                slotsPerTaskManager, startServices);
+                slotsPerTaskManager, startServices, standbyJobManagerPort, highAvailability);
     }
 
     public LocalClusterOptions withS3Port(int v) {
         return new LocalClusterOptions(home, runDir, kafkaPort, kafkaControllerPort, v, dispatcherPort,
                 jobManagerPort, coordinatorPort, taskManagerPortBase, dataPortBase, taskManagers,
-                slotsPerTaskManager, startServices);
+                slotsPerTaskManager, startServices, standbyJobManagerPort, highAvailability);
     }
 
     public LocalClusterOptions withDispatcherPort(int v) {
         return new LocalClusterOptions(home, runDir, kafkaPort, kafkaControllerPort, s3Port, v,
                 jobManagerPort, coordinatorPort, taskManagerPortBase, dataPortBase, taskManagers,
-                slotsPerTaskManager, startServices);
+                slotsPerTaskManager, startServices, standbyJobManagerPort, highAvailability);
     }
 
     public LocalClusterOptions withJobManagerPort(int v) {
         return new LocalClusterOptions(home, runDir, kafkaPort, kafkaControllerPort, s3Port, dispatcherPort,
                 v, coordinatorPort, taskManagerPortBase, dataPortBase, taskManagers,
-                slotsPerTaskManager, startServices);
+                slotsPerTaskManager, startServices, standbyJobManagerPort, highAvailability);
     }
 
     public LocalClusterOptions withCoordinatorPort(int v) {
         return new LocalClusterOptions(home, runDir, kafkaPort, kafkaControllerPort, s3Port, dispatcherPort,
                 jobManagerPort, v, taskManagerPortBase, dataPortBase, taskManagers,
-                slotsPerTaskManager, startServices);
+                slotsPerTaskManager, startServices, standbyJobManagerPort, highAvailability);
     }
 
     public LocalClusterOptions withTaskManagerPortBase(int v) {
         return new LocalClusterOptions(home, runDir, kafkaPort, kafkaControllerPort, s3Port, dispatcherPort,
                 jobManagerPort, coordinatorPort, v, dataPortBase, taskManagers,
-                slotsPerTaskManager, startServices);
+                slotsPerTaskManager, startServices, standbyJobManagerPort, highAvailability);
     }
 
     public LocalClusterOptions withDataPortBase(int v) {
         return new LocalClusterOptions(home, runDir, kafkaPort, kafkaControllerPort, s3Port, dispatcherPort,
                 jobManagerPort, coordinatorPort, taskManagerPortBase, v, taskManagers,
-                slotsPerTaskManager, startServices);
+                slotsPerTaskManager, startServices, standbyJobManagerPort, highAvailability);
     }
 
     public LocalClusterOptions withTaskManagers(int v) {
         return new LocalClusterOptions(home, runDir, kafkaPort, kafkaControllerPort, s3Port, dispatcherPort,
                 jobManagerPort, coordinatorPort, taskManagerPortBase, dataPortBase, v,
-                slotsPerTaskManager, startServices);
+                slotsPerTaskManager, startServices, standbyJobManagerPort, highAvailability);
     }
 
     public LocalClusterOptions withSlotsPerTaskManager(int v) {
         return new LocalClusterOptions(home, runDir, kafkaPort, kafkaControllerPort, s3Port, dispatcherPort,
                 jobManagerPort, coordinatorPort, taskManagerPortBase, dataPortBase, taskManagers,
-                v, startServices);
+                v, startServices, standbyJobManagerPort, highAvailability);
     }
 
     public LocalClusterOptions withStartServices(boolean v) {
         return new LocalClusterOptions(home, runDir, kafkaPort, kafkaControllerPort, s3Port, dispatcherPort,
                 jobManagerPort, coordinatorPort, taskManagerPortBase, dataPortBase, taskManagers,
-                slotsPerTaskManager, v);
+                slotsPerTaskManager, v, standbyJobManagerPort, highAvailability);
+    }
+
+    /**
+     * High availability ({@code high-availability.type: s3} for every service): a second, standby
+     * JobManager on {@link #standbyJobManagerPort}; the services find the leader by its lease.
+     */
+    public LocalClusterOptions withHighAvailability(boolean v) {
+        return new LocalClusterOptions(home, runDir, kafkaPort, kafkaControllerPort, s3Port, dispatcherPort,
+                jobManagerPort, coordinatorPort, taskManagerPortBase, dataPortBase, taskManagers,
+                slotsPerTaskManager, startServices, standbyJobManagerPort, v);
+    }
+
+    /** With high availability: the second coordinator's port, the one after the standby JobManager's. */
+    public int standbyCoordinatorPort() {
+        return standbyJobManagerPort + 1;
+    }
+
+    /** The standby JobManager's port; the standby coordinator takes the next one. */
+    public LocalClusterOptions withStandbyJobManagerPort(int v) {
+        return new LocalClusterOptions(home, runDir, kafkaPort, kafkaControllerPort, s3Port, dispatcherPort,
+                jobManagerPort, coordinatorPort, taskManagerPortBase, dataPortBase, taskManagers,
+                slotsPerTaskManager, startServices, v, highAvailability);
     }
 
     /** Every port shifted by {@code delta}: a second cluster beside the default one. */
@@ -194,7 +224,7 @@ public record LocalClusterOptions(
         return new LocalClusterOptions(home, runDir, kafkaPort + delta, kafkaControllerPort + delta,
                 s3Port + delta, dispatcherPort + delta, jobManagerPort + delta, coordinatorPort + delta,
                 taskManagerPortBase + delta, dataPortBase + delta, taskManagers, slotsPerTaskManager,
-                startServices);
+                startServices, standbyJobManagerPort + delta, highAvailability);
     }
 
     /**
@@ -208,7 +238,7 @@ public record LocalClusterOptions(
             int n = Math.max(1, taskManagers);
             return new LocalClusterOptions(home, runDir, freePort(held), freePort(held), freePort(held),
                     freePort(held), freePort(held), freePort(held), freeRangeBase(held, n),
-                    freeRangeBase(held, n), taskManagers, slotsPerTaskManager, startServices);
+                    freeRangeBase(held, n), taskManagers, slotsPerTaskManager, startServices, freeRangeBase(held, 2) + 1, highAvailability);
         } finally {
             for (ServerSocket s : held) {
                 try {

@@ -56,9 +56,21 @@ final class Services {
         services.add(service(o, java, "dispatcher", "dispatcher", o.dispatcherPort(),
                 List.of("-Dflowmesh.dispatcher.jobmanager-address=" + jobManager,
                         "-Dflowmesh.dispatcher.coordinator-address=127.0.0.1:" + o.coordinatorPort()), null));
-        services.add(service(o, java, "jobmanager", "jobmanager-svc", o.jobManagerPort(), List.of(), null));
-        services.add(service(o, java, "coordinator", "checkpoint-coordinator", o.coordinatorPort(),
-                List.of("-Dflowmesh.coordinator.jobmanager-address=" + jobManager), null));
+        services.add(service(o, java, "jobmanager", "jobmanager-svc", o.jobManagerPort(), o.highAvailability()
+                ? List.of("-Dflowmesh.jobmanager.advertised-address=127.0.0.1:" + o.jobManagerPort()) : List.of(), null));
+        if (o.highAvailability()) {
+            services.add(service(o, java, "jobmanager-2", "jobmanager-svc", o.standbyJobManagerPort(),
+                    List.of("-Dflowmesh.jobmanager.advertised-address=127.0.0.1:" + o.standbyJobManagerPort()), null));
+        }
+        services.add(service(o, java, "coordinator", "checkpoint-coordinator", o.coordinatorPort(), o.highAvailability()
+                ? List.of("-Dflowmesh.coordinator.jobmanager-address=" + jobManager,
+                        "-Dflowmesh.coordinator.advertised-address=127.0.0.1:" + o.coordinatorPort())
+                : List.of("-Dflowmesh.coordinator.jobmanager-address=" + jobManager), null));
+        if (o.highAvailability()) {
+            services.add(service(o, java, "coordinator-2", "checkpoint-coordinator", o.standbyCoordinatorPort(),
+                    List.of("-Dflowmesh.coordinator.jobmanager-address=" + jobManager,
+                            "-Dflowmesh.coordinator.advertised-address=127.0.0.1:" + o.standbyCoordinatorPort()), null));
+        }
         for (int k = 1; k <= o.taskManagers(); k++) {
             services.add(service(o, java, "taskmanager-" + k, "taskmanager-svc", o.taskManagerPort(k), List.of(
                     "-Dflowmesh.taskmanager.id=taskmanager-" + k,
@@ -85,6 +97,9 @@ final class Services {
         command.add("-Dflowmesh.s3.secret-key=" + S3Server.SECRET_KEY);
         command.add("-Dflowmesh.s3.bucket=" + S3Server.BUCKET);
         command.add(Processes.marker(o.runDir()));
+        if (o.highAvailability()) {
+            command.add("-Dhigh-availability.type=s3");
+        }
         command.addAll(roleProperties);
         command.add("-jar");
         command.add(runnerJar(o.home(), module).toString());

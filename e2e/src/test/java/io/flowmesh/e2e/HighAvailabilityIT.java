@@ -1,0 +1,268 @@
+package io.flowmesh.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowmesh.local.ManagedProcess;
+import io.flowmesh.proto.Artifact;
+import io.flowmesh.proto.JobDetails;
+import io.flowmesh.proto.JobStatus;
+import io.flowmesh.proto.LifecycleEvent;
+import io.flowmesh.proto.ExecutionState;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * JobManager high availability with real processes ({@code local up --ha}: two JobManagers,
+ * {@code high-availability.type: s3}, a lease of 3 s on S3): the exactly-once
+ * Kafka-to-Kafka count runs; the leading JobManager is killed ({@code kill -9}) or paused
+ * ({@code kill -STOP}, resumed after its lease expired); the standby takes the lease with a higher
+ * epoch, the TaskManagers follow it, it recovers the job from the HA store and its latest
+ * completed checkpoint, and the job finishes with every count exactly once in the
+ * {@code read_committed} output. The paused leader, resumed, publishes nothing and touches nothing.
+ * The same cluster has two checkpoint coordinators: killing the leading one, the standby takes
+ * over, resumes checkpointing above every id used before, and the output stays exactly once.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HighAvailabilityIT {
+    private static final int RECORDS = 30_000;
+    /** Lease settings and source rate; system properties override them to measure failover with other settings. */
+    private static final String LEASE = System.getProperty("flowmesh.it.ha.lease-duration", "3 s");
+    private static final String RETRY = System.getProperty("flowmesh.it.ha.retry-period", "500 ms");
+    private static final String RATE = System.getProperty("flowmesh.it.ha.records-per-second", "1500");
+
+    private TestCluster cluster;
+    private DispatcherClient client;
+    private Artifact artifact;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        cluster = TestCluster.start("high-availability-it", Map.of(
+                "high-availability.kubernetes.leader-election.lease-duration", LEASE,
+                "high-availability.kubernetes.leader-election.renew-deadline", LEASE,
+                "high-availability.kubernetes.leader-election.retry-period", RETRY), true);
+        client = new DispatcherClient(cluster.dispatcher());
+        artifact = client.upload(cluster.home.resolve("examples/target/flowmesh-examples.jar"));
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception {
+        try {
+            if (client != null) {
+                client.close();
+            }
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+    }
+
+    @Test
+    void killedLeaderIsReplacedByTheStandbyAndTheOutputIsExactlyOnce() throws Exception {
+        Lease before = awaitLease(l -> true);
+        String in = "ha-in-" + UUID.randomUUID().toString().substring(0, 8);
+        String out = in.replace("ha-in-", "ha-out-");
+        CountJob.prepare(cluster.kafka(), RECORDS, in, out);
+        String jobId = submit(in, out);
+        CountJob.awaitCompletedCheckpoint(cluster.kafka(), jobId, 0, Duration.ofSeconds(30));
+
+        String leaderRole = role(before.address());
+        cluster.kill9(leaderRole);
+        long killedAt = System.currentTimeMillis();
+
+        Lease after = awaitLease(l -> l.epoch() > before.epoch());
+        assertThat(after.address()).isNotEqualTo(before.address());
+        long runningAt = awaitAllSubtasksRunningUnder(jobId, "jobmanager@" + after.address());
+        System.out.printf("HA failover: kill -9 of the leading JobManager to every subtask RUNNING again: %.1f s (lease %s)%n",
+                (runningAt - killedAt) / 1000.0, LEASE);
+
+        finishesExactlyOnce(jobId, out);
+        assertThat(haFile("job-results/" + jobId)).as("the job result store").contains("FINISHED");
+        cluster.restart(leaderRole); // back as a standby for the next test
+    }
+
+    @Test
+    void pausedLeaderDoesNothingAfterItResumes() throws Exception {
+        Lease before = awaitLease(l -> true);
+        String in = "ha-in-" + UUID.randomUUID().toString().substring(0, 8);
+        String out = in.replace("ha-in-", "ha-out-");
+        CountJob.prepare(cluster.kafka(), RECORDS, in, out);
+        String jobId = submit(in, out);
+        CountJob.awaitCompletedCheckpoint(cluster.kafka(), jobId, 0, Duration.ofSeconds(30));
+
+        long pid = cluster.pid(role(before.address()));
+        signal("STOP", pid);
+        try {
+            Lease after = awaitLease(l -> l.epoch() > before.epoch());
+            awaitAllSubtasksRunningUnder(jobId, "jobmanager@" + after.address());
+        } finally {
+            signal("CONT", pid);
+        }
+        long resumedAt = System.currentTimeMillis();
+        Path oldLog = cluster.runDir.resolve("logs/" + role(before.address()) + ".log");
+        awaitLog(oldLog, "no longer leading");
+
+        finishesExactlyOnce(jobId, out);
+        List<LifecycleEvent> fromOldLeader = lifecycle(jobId).stream()
+                .filter(e -> e.getReporter().equals("jobmanager@" + before.address()) && e.getTimestampMs() >= resumedAt).toList();
+        assertThat(fromOldLeader).as("events the resumed, deposed leader published").isEmpty();
+        assertThat(lifecycle(jobId).stream().filter(e -> e.getTimestampMs() >= resumedAt && e.hasJobStatusChanged())
+                .map(e -> e.getJobStatusChanged().getStatus()).toList()).as("the job's statuses after the old leader resumed")
+                .containsExactly(JobStatus.FINISHED);
+    }
+
+    @Test
+    void killedCoordinatorIsReplacedAndCheckpointIdsAreNeverReused() throws Exception {
+        Lease before = awaitLease("coordinator", l -> true);
+        String in = "ha-in-" + UUID.randomUUID().toString().substring(0, 8);
+        String out = in.replace("ha-in-", "ha-out-");
+        CountJob.prepare(cluster.kafka(), RECORDS, in, out);
+        // slower input (~20 s): the job must outlast the takeover (lease 3 s) and checkpoint after it
+        String jobId = submit(in, out, "750");
+        long completedBefore = CountJob.awaitCompletedCheckpoint(cluster.kafka(), jobId, 0, Duration.ofSeconds(30)).getCheckpointId();
+
+        String role = role(before.address());
+        cluster.kill9(role);
+        // the old leader is gone: the highest id it triggered is on the topic now
+        long triggeredBefore = CountJob.checkpointEvents(cluster.kafka(), jobId).stream().filter(e -> e.hasTrigger())
+                .mapToLong(e -> e.getCheckpointId()).max().orElseThrow();
+        Lease after = awaitLease("coordinator", l -> l.epoch() > before.epoch());
+        assertThat(after.address()).isNotEqualTo(before.address());
+        assertThat(CountJob.awaitCompletedCheckpoint(cluster.kafka(), jobId, triggeredBefore, Duration.ofSeconds(30)).getCheckpointId())
+                .as("the new coordinator checkpoints, above every id the old one used").isGreaterThan(Math.max(completedBefore, triggeredBefore));
+
+        finishesExactlyOnce(jobId, out);
+        List<Long> triggered = CountJob.checkpointEvents(cluster.kafka(), jobId).stream().filter(e -> e.hasTrigger())
+                .map(e -> e.getCheckpointId()).toList();
+        assertThat(triggered).as("checkpoint ids triggered, in order").doesNotHaveDuplicates().isSorted();
+        cluster.restart(role);
+    }
+
+    private String submit(String in, String out) throws Exception {
+        // 2 sources at 1,500 records/s each: ~10 s of input (longer than a failover), checkpoints every 500 ms
+        return submit(in, out, RATE);
+    }
+
+    private String submit(String in, String out, String recordsPerSecond) throws Exception {
+        String jobId = client.submit(artifact.getUri(), CountJob.EXAMPLE_CLASS, 2, List.of("--in", in, "--out", out, "--checkpoint-ms", "500",
+                "--records-per-second", recordsPerSecond)).getJobId();
+        client.awaitStatus(jobId, JobStatus.RUNNING, Duration.ofSeconds(60));
+        return jobId;
+    }
+
+    private void finishesExactlyOnce(String jobId, String out) throws Exception {
+        JobDetails done = client.awaitTerminal(jobId, Duration.ofSeconds(90));
+        assertThat(done.getSummary().getStatus()).as(done.getFailureCause()).isEqualTo(JobStatus.FINISHED);
+        CountJob.assertExactly(CountJob.committedOutput(cluster.kafka(), out, RECORDS), CountJob.expectedCounts(RECORDS),
+                "exactly the counts 1..n_k of every key");
+    }
+
+    /** The JobManager lease as s3proxy's filesystem backend stores it. */
+    private record Lease(String holder, long epoch, String address) {}
+
+    private Optional<String> haFile(String key) throws Exception {
+        Path file = cluster.runDir.resolve("s3/data/" + cluster.state.bucket() + "/ha/default/default/" + key);
+        return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+    }
+
+    private Lease awaitLease(Predicate<Lease> which) throws Exception {
+        return awaitLease("jobmanager", which);
+    }
+
+    private Lease awaitLease(String component, Predicate<Lease> which) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<String> text = haFile("leader/" + component + "/lease");
+            if (text.isPresent()) {
+                Properties p = new Properties();
+                p.load(new StringReader(text.get()));
+                if (!p.getProperty("holder", "").isEmpty()) {
+                    Lease l = new Lease(p.getProperty("holder"), Long.parseLong(p.getProperty("epoch")), p.getProperty("address"));
+                    if (which.test(l)) {
+                        return l;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no " + component + " lease as expected within 60 s");
+    }
+
+    private String role(String address) {
+        return cluster.processes().stream().filter(p -> p.address(ManagedProcess.GRPC).orElse("").equals(address)).findFirst().orElseThrow()
+                .role();
+    }
+
+    private List<LifecycleEvent> lifecycle(String jobId) {
+        return Topics.readAll(cluster.kafka(), CountJob.LIFECYCLE_TOPIC, Integer.MAX_VALUE, Duration.ofMillis(500), r -> {
+            try {
+                LifecycleEvent e = LifecycleEvent.parseFrom(r.value());
+                return e.getJobId().equals(jobId) ? e : null;
+            } catch (Exception ex) {
+                return null;
+            }
+        }).stream().filter(Objects::nonNull).toList();
+    }
+
+    /**
+     * Waits until the JobManager {@code reporter} published RUNNING for the job and every subtask
+     * of that attempt reported RUNNING; returns the time of the last of those reports.
+     */
+    private long awaitAllSubtasksRunningUnder(String jobId, String reporter) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<LifecycleEvent> events = lifecycle(jobId);
+            int subtasks = events.stream().filter(LifecycleEvent::hasJobSubmitted).findFirst().orElseThrow()
+                    .getJobSubmitted().getVerticesList().stream().mapToInt(v -> v.getParallelism()).sum();
+            Optional<Integer> attempt = events.stream().filter(e -> e.getReporter().equals(reporter) && e.hasJobStatusChanged()
+                    && e.getJobStatusChanged().getStatus() == JobStatus.RUNNING).map(e -> e.getJobStatusChanged().getAttempt()).findFirst();
+            if (attempt.isPresent()) {
+                Set<String> running = new HashSet<>();
+                long last = 0;
+                for (LifecycleEvent e : events) {
+                    if (e.hasTaskStatusChanged() && e.getTaskStatusChanged().getAttempt() == attempt.get()
+                            && e.getTaskStatusChanged().getState() == ExecutionState.EXECUTION_RUNNING) {
+                        running.add(e.getTaskStatusChanged().getVertexId() + "/" + e.getTaskStatusChanged().getSubtaskIndex());
+                        last = Math.max(last, e.getTimestampMs());
+                    }
+                }
+                if (running.size() == subtasks) {
+                    return last;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the subtasks of job " + jobId + " did not all run again under " + reporter + " within 60 s");
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -" + signal + " " + pid).isZero();
+    }
+
+    private static void awaitLog(Path log, String text) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(log + " does not say '" + text + "' within 30 s");
+    }
+}
