@@ -200,6 +200,7 @@ class S3LeaderElectionIT {
         public Optional<byte[]> get(String key) { check(); return real.get(key); }
         public boolean download(String key, Path target) { check(); return real.download(key, target); }
         public boolean exists(String key) { check(); return real.exists(key); }
+        public Optional<String> etag(String key) { check(); return real.etag(key); }
         public List<String> list(String prefix) { check(); return real.list(prefix); }
         public void delete(String key) { check(); real.delete(key); }
         public Optional<Versioned> getVersioned(String key) { check(); return real.getVersioned(key); }

@@ -140,6 +140,7 @@ class NativeResourceManagerTest {
         public Duration heartbeatTimeout() { return Duration.ofSeconds(5); }
         public Duration slotRequestTimeout() { return Duration.ofSeconds(60); }
         public Duration stateLookupTimeout() { return Duration.ofSeconds(30); }
+        public Optional<String> advertisedAddress() { return inner.advertisedAddress(); }
 
         public NativeKubernetes kubernetes() {
             NativeKubernetes k = inner.kubernetes();
