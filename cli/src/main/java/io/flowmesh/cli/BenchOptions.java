@@ -35,6 +35,11 @@ final class BenchOptions {
     @Option(names = "--jar", paramLabel = "<jar>", description = "The benchmark job jar. Default: <flowmesh home>/" + BenchSession.BENCH_JAR + ".")
     Path jar;
 
+    @Option(names = "-D", paramLabel = "<key=value>", mapFallbackValue = "",
+            description = "A configuration key of the benchmark job (e.g. -Dflowmesh.input.max-watermark-drift=-1); repeatable; "
+                    + "the benchmark's own keys (checkpoint interval, W5's restart strategy) take precedence.")
+    java.util.Map<String, String> configuration = new java.util.LinkedHashMap<>();
+
     @Option(names = "--kill", paramLabel = "<role>", defaultValue = "taskmanager",
             description = "W5: what to kill -9 mid-run: taskmanager (default), or with high availability the leading jobmanager or "
                     + "coordinator (the benchmark then starts its cluster with --ha).")

@@ -205,7 +205,7 @@ final class BenchSession implements AutoCloseable {
         List<WorkloadResult.RunResult> done = new ArrayList<>();
         Map<String, Long> expected = null;
         KafkaBenchmark kafka = workload.isKafkaToKafka()
-                ? new KafkaBenchmark(client, cluster, clusterOptions.withRunDir(cluster.runDir()), options.kill, progress) : null;
+                ? new KafkaBenchmark(client, cluster, clusterOptions.withRunDir(cluster.runDir()), options.kill, options.configuration, progress) : null;
         if (kafka == null) {
             ensureTopic(cluster.kafkaBootstrap());
         }
@@ -266,7 +266,8 @@ final class BenchSession implements AutoCloseable {
                 .setArtifactUri(artifact.getUri())
                 .setEntryClass(ENTRY_CLASS)
                 .setParallelism(options.parallelism)
-                .addAllArgs(jobArgs);
+                .addAllArgs(jobArgs)
+                .putAllConfiguration(options.configuration);
         if (checkpointMillis > 0) {
             request.putConfiguration("execution.checkpointing.interval", checkpointMillis + " ms");
         }

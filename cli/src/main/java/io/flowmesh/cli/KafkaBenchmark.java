@@ -68,11 +68,14 @@ final class KafkaBenchmark {
     private final LocalClusterOptions restartOptions;
     /** W5's victim: taskmanager, or (HA) the leading jobmanager or coordinator. */
     private final String kill;
+    private final Map<String, String> configuration;
     private final PrintStream progress;
 
     /** @param restartOptions the options the cluster was started with (W5 starts the killed TaskManager with them) */
-    KafkaBenchmark(DispatcherClient client, LocalClusterState cluster, LocalClusterOptions restartOptions, String kill, PrintStream progress) {
+    KafkaBenchmark(DispatcherClient client, LocalClusterState cluster, LocalClusterOptions restartOptions, String kill,
+            Map<String, String> configuration, PrintStream progress) {
         this.kill = kill;
+        this.configuration = configuration;
         this.client = client;
         this.cluster = cluster;
         this.restartOptions = restartOptions;
@@ -88,6 +91,7 @@ final class KafkaBenchmark {
         String runId = workload.label() + "-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         SubmitJobRequest.Builder request = SubmitJobRequest.newBuilder().setArtifactUri(artifact.getUri()).setEntryClass(BenchSession.ENTRY_CLASS)
                 .setParallelism(parallelism).addAllArgs(List.of("--workload", workload.label(), "--n", Long.toString(n), "--run-id", runId))
+                .putAllConfiguration(configuration)
                 .putConfiguration("execution.checkpointing.interval", checkpointMillis + " ms");
         if (workload == Workload.W5) {
             // as BENCHMARKS.md ran Flink: fixed-delay restart 1 s

@@ -156,6 +156,16 @@ public final class OperatorChain implements AutoCloseable {
         return input2;
     }
 
+    /** True when an operator of the chain {@linkplain StreamOperator#waitsForWatermarks() waits for watermarks}. */
+    public boolean waitsForWatermarks() {
+        for (StreamOperator op : operators) {
+            if (op.waitsForWatermarks()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean isSourceChain() {
         return spec.head().kind() == OperatorSpec.Kind.SOURCE;
     }

@@ -26,6 +26,15 @@ public interface StreamOperator {
     default void finish() throws Exception {}
 
     /**
+     * True when this operator keeps state until the watermark passes it (event-time windows): its
+     * subtask then keeps its inputs' watermarks close together (see {@code StreamTask}), so an input
+     * far ahead does not pile up state that only the slowest input's watermark can release.
+     */
+    default boolean waitsForWatermarks() {
+        return false;
+    }
+
+    /**
      * The operator's keyed state (tables, timers and other registered parts), for checkpoints and
      * restores; null for an operator without keyed state.
      */

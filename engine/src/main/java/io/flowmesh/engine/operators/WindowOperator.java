@@ -76,6 +76,11 @@ final class WindowOperator extends AbstractStreamOperator implements InternalTim
     }
 
     @Override
+    public boolean waitsForWatermarks() {
+        return eventTime;
+    }
+
+    @Override
     public HeapKeyedStateBackend keyedStateBackend() {
         return backend;
     }

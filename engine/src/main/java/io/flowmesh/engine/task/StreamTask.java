@@ -335,7 +335,7 @@ public final class StreamTask implements Runnable {
             if (chain.isSourceChain()) {
                 runSource(chain);
             } else {
-                runInput(chain.input(), chain.input2());
+                runInput(chain.input(), chain.input2(), chain.waitsForWatermarks() ? settings.maxWatermarkDriftMillis() : -1);
             }
             if (!cancelled) {
                 chain.finish();
@@ -613,8 +613,18 @@ public final class StreamTask implements Runnable {
      * Reads the input gate until every channel ended. The watermark of the subtask is the minimum
      * over the channels that are neither idle nor ended; it is forwarded when it advances. When every
      * open channel is idle, the subtask is idle downstream too.
+     *
+     * <p>Watermark drift ({@code maxDrift} ≥ 0, chains with event-time windows): a channel whose
+     * watermark is more than {@code maxDrift} ahead of the subtask's watermark is held back (not
+     * read, so credit-based flow control slows its producer) until the slower inputs catch up, go
+     * idle or end. Without it an input that runs ahead — one source subtask scheduled more than
+     * another — piles up windows that only the slowest input's watermark fires: state, and so
+     * checkpoint size, grows with the skew. Never while a barrier alignment runs; and whenever the
+     * gate has had nothing else for {@link #DRIFT_HOLD_PATIENCE_NANOS}, each held channel gets one
+     * buffer read (an input that is slow to deliver slows the others, as Flink's watermark alignment
+     * does, but never stops them).
      */
-    private void runInput(Output output, Output secondInput) throws Exception {
+    private void runInput(Output output, Output secondInput, long maxDrift) throws Exception {
         InputGate g = gate;
         int channels = g.numberOfChannels();
         long[] channelWatermark = new long[channels];
@@ -627,6 +637,7 @@ public final class StreamTask implements Runnable {
         DataInputDeserializer in = new DataInputDeserializer();
         BarrierAligner barriers = new BarrierAligner(g, ended);
         aligner = barriers;
+        DriftHold drift = new DriftHold(g, maxDrift);
         while (open > 0 && !cancelled) {
             if (hasMail) {
                 processMail();
@@ -636,16 +647,18 @@ public final class StreamTask implements Runnable {
                 flushAll();
                 long wait = Math.max(1, Math.min(100, processingTime.nextDeadline() - processingTime.currentTime()));
                 metrics.markIdle(System.nanoTime());
-                ch = g.awaitChannel(wait);
+                ch = drift.holding() ? g.awaitChannel(1) : g.awaitChannel(wait);
                 metrics.markBusy(System.nanoTime());
                 processingTime.fireDue();
                 if (ch == null) {
+                    drift.nothingToRead(System.nanoTime());
                     continue;
                 }
             }
-            if (barriers.isBlocked(ch.channelIndex())) {
-                continue; // held back until the barrier arrived on every input; requeued then
+            if (barriers.isBlocked(ch.channelIndex()) || drift.isHeld(ch.channelIndex())) {
+                continue; // held back until the barrier arrived on every input, or the watermarks caught up; requeued then
             }
+            drift.read();
             Buffer buffer = ch.pollBuffer();
             if (buffer == null) {
                 ch.checkError();
@@ -683,6 +696,7 @@ public final class StreamTask implements Runnable {
                             io.flowmesh.proto.CheckpointType.forNumber(in.readByte()), null, false);
                     boolean exactlyOnce = in.readBoolean();
                     b = new CheckpointBarrier(b.id(), b.timestamp(), b.type(), in.readString(), exactlyOnce);
+                    drift.releaseAll();
                     barriers.onBarrier(c, b);
                     if (barriers.isBlocked(c) && in.available()) {
                         throw new IllegalStateException("corrupt buffer from channel " + c + ": elements behind checkpoint barrier " + b.id());
@@ -709,6 +723,7 @@ public final class StreamTask implements Runnable {
                         watermark = min;
                         output.emitWatermark(min);
                     }
+                    drift.onWatermarks(channelWatermark, anyActive ? min : Long.MAX_VALUE);
                     boolean nowIdle = !anyActive && open > 0;
                     if (nowIdle != downstreamIdle) {
                         downstreamIdle = nowIdle;
@@ -717,8 +732,95 @@ public final class StreamTask implements Runnable {
                 }
             }
             ch.onBufferConsumed();
+            if (!ended[c] && !idle[c] && !barriers.aligning()) {
+                drift.maybeHold(c, channelWatermark[c], watermark);
+            }
             processingTime.fireDue();
             maybeFlushOnTimeout();
+        }
+    }
+
+    /** How long a subtask whose only readable channels are held back waits before it reads them anyway. */
+    static final long DRIFT_HOLD_PATIENCE_NANOS = 5_000_000;
+
+    /** The channels held back because their watermark ran ahead (see {@link #runInput}). Task thread only. */
+    private static final class DriftHold {
+        private final InputGate gate;
+        private final long maxDrift;
+        private final boolean[] held;
+        private int heldCount;
+        private long starvedSinceNanos;
+
+        DriftHold(InputGate gate, long maxDrift) {
+            this.gate = gate;
+            this.maxDrift = maxDrift;
+            this.held = new boolean[gate.numberOfChannels()];
+        }
+
+        boolean holding() {
+            return heldCount > 0;
+        }
+
+        boolean isHeld(int channel) {
+            return held[channel];
+        }
+
+        /** After a buffer of {@code channel}: holds it back if its watermark is too far ahead of the subtask's. */
+        void maybeHold(int channel, long channelWatermark, long watermark) {
+            if (maxDrift < 0 || held[channel] || watermark == Long.MIN_VALUE || channelWatermark <= watermark) {
+                return;
+            }
+            long ahead = channelWatermark - watermark;
+            if (ahead > maxDrift || ahead < 0) { // ahead < 0: overflow, so far ahead
+                held[channel] = true;
+                heldCount++;
+            }
+        }
+
+        /**
+         * The channels' watermarks or states changed: those no longer too far ahead of {@code min} (the
+         * minimum over active channels; MAX_VALUE: none is active) are read again.
+         */
+        void onWatermarks(long[] channelWatermarks, long min) {
+            if (heldCount == 0) {
+                return;
+            }
+            for (int i = 0; i < held.length; i++) {
+                if (held[i] && (min == Long.MAX_VALUE || channelWatermarks[i] - min <= maxDrift && channelWatermarks[i] >= min)) {
+                    unhold(i);
+                }
+            }
+        }
+
+        void releaseAll() {
+            for (int i = 0; i < held.length && heldCount > 0; i++) {
+                if (held[i]) {
+                    unhold(i);
+                }
+            }
+        }
+
+        void read() {
+            starvedSinceNanos = 0;
+        }
+
+        /** The gate had nothing to read: after the patience, each held channel is read once more (and held again after). */
+        void nothingToRead(long now) {
+            if (heldCount == 0) {
+                return;
+            }
+            if (starvedSinceNanos == 0) {
+                starvedSinceNanos = now;
+            } else if (now - starvedSinceNanos >= DRIFT_HOLD_PATIENCE_NANOS) {
+                starvedSinceNanos = 0;
+                releaseAll();
+            }
+        }
+
+        private void unhold(int channel) {
+            held[channel] = false;
+            heldCount--;
+            gate.notifyChannelNonEmpty(gate.channels().get(channel));
         }
     }
 
@@ -747,6 +849,11 @@ public final class StreamTask implements Runnable {
 
         boolean isBlocked(int channel) {
             return blocked[channel];
+        }
+
+        /** A checkpoint's barriers are being aligned. */
+        boolean aligning() {
+            return current != null;
         }
 
         void onBarrier(int channel, CheckpointBarrier b) {

@@ -10,9 +10,17 @@ import java.util.Map;
  *     ({@code execution.buffer-timeout}); a consumer also sends all partial buffers whenever its input
  *     runs dry, so latency stays low without a short timeout
  * @param creditsPerChannel buffers a remote input channel grants its producer
+ * @param maxWatermarkDriftMillis how far (event time) one input channel's watermark may run ahead of
+ *     the slowest input's in a subtask with event-time windows before that channel is held back
+ *     ({@value #MAX_WATERMARK_DRIFT_KEY}, default 1 s; negative: never held back)
  */
-public record TaskSettings(int bufferSize, long bufferTimeoutMillis, int creditsPerChannel) {
+public record TaskSettings(int bufferSize, long bufferTimeoutMillis, int creditsPerChannel, long maxWatermarkDriftMillis) {
+    public static final String MAX_WATERMARK_DRIFT_KEY = "flowmesh.input.max-watermark-drift";
     public static final TaskSettings DEFAULTS = new TaskSettings(32 * 1024, 100, 8);
+
+    public TaskSettings(int bufferSize, long bufferTimeoutMillis, int creditsPerChannel) {
+        this(bufferSize, bufferTimeoutMillis, creditsPerChannel, 1000);
+    }
 
     /** Applies the job's configuration (Flink keys) over these settings. */
     public TaskSettings withJobConfiguration(Map<String, String> conf) {
@@ -21,7 +29,12 @@ public record TaskSettings(int bufferSize, long bufferTimeoutMillis, int credits
         if (t != null) {
             timeout = parseMillis("execution.buffer-timeout", t);
         }
-        return new TaskSettings(bufferSize, timeout, creditsPerChannel);
+        long drift = maxWatermarkDriftMillis;
+        String d = conf.get(MAX_WATERMARK_DRIFT_KEY);
+        if (d != null) {
+            drift = d.trim().startsWith("-") ? -1 : parseMillis(MAX_WATERMARK_DRIFT_KEY, d);
+        }
+        return new TaskSettings(bufferSize, timeout, creditsPerChannel, drift);
     }
 
     public static long parseMillis(String key, String value) {

@@ -358,4 +358,61 @@ class EventTimeWindowsTest implements java.io.Serializable {
                 .hasMessageContaining("operator 'Sums' failed")
                 .hasMessageContaining("has no timestamp");
     }
+
+    private static final java.util.concurrent.atomic.AtomicLong LARGEST_TIMESTAMP_IN_WINDOWS = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong LARGEST_LEAD = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Source subtask 1 is slow (it pauses 1 ms every 50 of its records), subtask 0 is not: without
+     * holding back, the window subtasks take all of subtask 0's records long before subtask 1's
+     * watermark lets a window fire; with the drift bound, they read subtask 0's channel only while its
+     * watermark is at most the bound (plus a buffer in flight) ahead. The lead is measured at each
+     * firing: the largest timestamp any window holds minus the watermark that fires. Results stay exact.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1000, -1})
+    void aWindowSubtaskHoldsBackTheInputWhoseWatermarkRunsAhead(long maxDriftMillis) throws Exception {
+        LARGEST_TIMESTAMP_IN_WINDOWS.set(Long.MIN_VALUE);
+        LARGEST_LEAD.set(Long.MIN_VALUE);
+        long n = 40_000; // ts = i ms: 40 s of event time
+        CollectSink<WindowResult> sink = new CollectSink<>();
+        StreamExecutionEnvironment.setContextExecutor(new LocalExecutor(new io.flowmesh.engine.task.TaskSettings(4096, 100, 4, maxDriftMillis),
+                Map.of()), Map.of());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(2);
+        env.fromSource(new DataGeneratorSource<>(i -> {
+            if (i % 100 == 1) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // subtask 1 generates the odd i
+            }
+            return i;
+        }, n), WatermarkStrategy.<Long>forMonotonousTimestamps().withTimestampAssigner((i, ts) -> i).withPunctuatedEmission(), "skewed")
+                .map(i -> Tuple2.of(i % 3, i))
+                .keyBy(t -> t.f0)
+                .window(TumblingEventTimeWindows.of(Duration.ofSeconds(1)))
+                .reduce((a, b) -> {
+                    LARGEST_TIMESTAMP_IN_WINDOWS.accumulateAndGet(b.f1, Math::max); // b: the record (a: the sum so far)
+                    return Tuple2.of(a.f0, a.f1 + b.f1);
+                }, new ProcessWindowFunction<Tuple2<Long, Long>, WindowResult, Long, TimeWindow>() {
+                    @Override
+                    public void process(Long key, Context ctx, Iterable<Tuple2<Long, Long>> sums, Collector<WindowResult> out) {
+                        LARGEST_LEAD.accumulateAndGet(LARGEST_TIMESTAMP_IN_WINDOWS.get() - ctx.currentWatermark(), Math::max);
+                        out.collect(new WindowResult(key, ctx.window().getStart(), ctx.window().getEnd(), sums.iterator().next().f1));
+                    }
+                })
+                .sinkTo(sink);
+        env.execute("skewed inputs");
+
+        TreeMap<String, Long> expected = new TreeMap<>();
+        for (long i = 0; i < n; i++) {
+            long start = i / 1000 * 1000;
+            expected.merge((i % 3) + "@" + start + "-" + (start + 1000), i, Long::sum);
+        }
+        assertThat(byWindow(sink.results())).isEqualTo(expected);
+        System.out.println("max watermark drift " + maxDriftMillis + " ms: largest lead " + LARGEST_LEAD.get() + " ms");
+        if (maxDriftMillis >= 0) {
+            // 1 s bound + a 4 KiB buffer (~150 records, 0.3 s) in flight; margin for a loaded machine
+            assertThat(LARGEST_LEAD.get()).as("largest lead of a window's timestamps over the firing watermark").isLessThan(6_000);
+        } else {
+            assertThat(LARGEST_LEAD.get()).as("largest lead without holding back").isGreaterThan(15_000);
+        }
+    }
 }
