@@ -119,6 +119,23 @@ class KubernetesHighAvailabilityServicesTest {
         }
     }
 
+    /** fabric8 refuses a renew deadline equal to the lease duration; Flink's defaults (15 s / 15 s / 5 s) must still elect. */
+    @Test
+    void flinksDefaultLeaseSettingsElect() throws Exception {
+        Map<String, String> config = config("high-availability.cluster-id", "defaults");
+        config.remove("high-availability.kubernetes.leader-election.lease-duration");
+        config.remove("high-availability.kubernetes.leader-election.renew-deadline");
+        config.remove("high-availability.kubernetes.leader-election.retry-period");
+        try (HighAvailabilityServices services = services(config)) {
+            Recorder r = new Recorder();
+            try (LeaderElection e = services.leaderElection(LeaderLocator.JOBMANAGER, "10.0.0.9:8082")) {
+                e.start(r);
+                assertThat(r.next()).isEqualTo("grant 1");
+                assertThat(e.hasLeadership(1)).isTrue();
+            }
+        }
+    }
+
     @Test
     void aClusterIdThatIsNoKubernetesNameIsRefused() {
         Map<String, String> config = config("high-availability.cluster-id", "My_Cluster");
