@@ -136,8 +136,11 @@ public final class ClusterResources {
         Resource jmResource = spec.getJobManager() == null ? null : spec.getJobManager().getResource();
         Pod jmTemplate = PodTemplates.merge(spec.getPodTemplate(), spec.getJobManager() == null ? null : spec.getJobManager().getPodTemplate());
         Pod tmTemplate = PodTemplates.merge(spec.getPodTemplate(), spec.getTaskManager() == null ? null : spec.getTaskManager().getPodTemplate());
+        boolean ha = new OperatorOptions(spec.getFlinkConfiguration()).haEnabled();
         for (Role role : new Role[] {Role.JOBMANAGER, Role.COORDINATOR, Role.DISPATCHER}) {
-            out.add(deployment(cluster, ns, spec, role, role == Role.JOBMANAGER ? jmReplicas : 1, jmResource, jmTemplate, ref));
+            // with HA the coordinator has as many standbys as the JobManager
+            int replicas = role == Role.JOBMANAGER || (role == Role.COORDINATOR && ha) ? jmReplicas : 1;
+            out.add(deployment(cluster, ns, spec, role, replicas, jmResource, jmTemplate, ref));
             out.add(service(cluster, ns, role, ref));
         }
         Resource tmResource = spec.getTaskManager() == null ? null : spec.getTaskManager().getResource();
@@ -258,6 +261,9 @@ public final class ClusterResources {
             }
             default -> { }
         }
+        if (new OperatorOptions(spec.getFlinkConfiguration()).haEnabled()) {
+            haEnvironment(cluster, role, env);
+        }
         ContainerBuilder c = new ContainerBuilder()
                 .withName(MAIN_CONTAINER)
                 .withImage(spec.getImage())
@@ -281,6 +287,29 @@ public final class ClusterResources {
             c.withResources(resources(resource));
         }
         return c.build();
+    }
+
+    /**
+     * With high availability: Flink's {@code kubernetes.cluster-id} (the cluster's name: Leases
+     * {@code <name>-<role>-leader} and the HA job store under {@code <storageDir>/<name>/}) and
+     * {@code kubernetes.namespace} (the pod's) for every role, as the Flink operator sets them; the
+     * JobManager and the coordinator publish their pod's IP with their lease, where the others reach
+     * the leader.
+     */
+    private static void haEnvironment(String cluster, Role role, List<EnvVar> env) {
+        env.add(new EnvVar("KUBERNETES_CLUSTER_ID", cluster, null));
+        env.add(new EnvVarBuilder().withName("KUBERNETES_NAMESPACE")
+                .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build());
+        String advertised = switch (role) {
+            case JOBMANAGER -> "FLOWMESH_JOBMANAGER_ADVERTISED_ADDRESS";
+            case COORDINATOR -> "FLOWMESH_COORDINATOR_ADVERTISED_ADDRESS";
+            default -> null;
+        };
+        if (advertised != null) {
+            env.add(new EnvVarBuilder().withName("POD_IP")
+                    .withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom().build());
+            env.add(new EnvVar(advertised, "$(POD_IP):" + role.port, null));
+        }
     }
 
     private static ResourceRequirements resources(Resource resource) {
