@@ -50,6 +50,10 @@ import java.util.TreeMap;
  * TaskManager pod is rendered into the ConfigMap {@code <name>-taskmanager-pod-template} (key
  * {@value #TASKMANAGER_POD_TEMPLATE_KEY}), mounted into the JobManager, which creates, watches and
  * replaces TaskManager pods from it for its jobs' slots ({@code flowmesh.jobmanager.kubernetes.*}).
+ *
+ * <p>With high availability every pod also gets Flink's {@code kubernetes.cluster-id} and
+ * {@code kubernetes.namespace}, the JobManager and coordinator their pod's address to publish with
+ * their Lease, and the coordinator as many replicas as the JobManager.
  */
 public final class ClusterResources {
     public static final String MAIN_CONTAINER = "flink-main-container";
