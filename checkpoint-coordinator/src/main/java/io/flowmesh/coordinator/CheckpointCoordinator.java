@@ -32,12 +32,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.flowmesh.cluster.config.S3Config;
 import io.flowmesh.cluster.ha.HighAvailabilityOptions;
 import io.flowmesh.cluster.ha.LeaderContender;
 import io.flowmesh.cluster.ha.LeaderElection;
 import io.flowmesh.cluster.ha.LeaderLocator;
-import io.flowmesh.cluster.ha.S3LeaderElection;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -127,7 +125,7 @@ public class CheckpointCoordinator {
     HighAvailabilityOptions haOptions;
 
     @Inject
-    S3Config s3;
+    io.flowmesh.cluster.ha.HighAvailabilityServices haServices;
 
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.port")
     int httpPort;
@@ -162,8 +160,9 @@ public class CheckpointCoordinator {
             return;
         }
         String address = config.advertisedAddress().orElse("127.0.0.1:" + httpPort);
-        election = new S3LeaderElection(blobStore, haOptions.keyPrefix(blobStore.bucket(), s3.haDir()), LeaderLocator.COORDINATOR, address, haOptions);
-        LOG.infof("high availability: competing for the coordinator's lease as %s; a standby until it leads", address);
+        election = haServices.leaderElection(LeaderLocator.COORDINATOR, address);
+        LOG.infof("high availability (%s): competing for the coordinator's lease as %s on %s; a standby until it leads", haOptions.type(), address,
+                haServices.describe(LeaderLocator.COORDINATOR));
         election.start(new LeaderContender() {
             @Override
             public void grantLeadership(long epoch) {

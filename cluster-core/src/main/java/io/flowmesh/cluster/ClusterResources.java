@@ -4,6 +4,7 @@ import io.flowmesh.cluster.config.KafkaConfig;
 import io.flowmesh.cluster.config.S3Config;
 import io.flowmesh.cluster.events.Topics;
 import io.flowmesh.cluster.ha.HighAvailabilityOptions;
+import io.flowmesh.cluster.ha.HighAvailabilityServices;
 import io.flowmesh.cluster.rpc.GrpcChannels;
 import io.flowmesh.cluster.storage.ArtifactStore;
 import io.flowmesh.cluster.storage.BlobStore;
@@ -58,6 +59,25 @@ public class ClusterResources {
     HighAvailabilityOptions highAvailabilityOptions() {
         org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
         return HighAvailabilityOptions.from(key -> config.getOptionalValue(key, String.class));
+    }
+
+    /**
+     * The process's one leader election/retrieval implementation, chosen by {@code high-availability.type}
+     * ({@link HighAvailabilityServices#create}); {@link HighAvailabilityServices#none()} without HA.
+     * Closed at shutdown, after the {@code ShutdownEvent} observers closed their elections.
+     */
+    @Produces
+    @Singleton
+    HighAvailabilityServices highAvailabilityServices(HighAvailabilityOptions options, BlobStore store, S3Config s3) {
+        if (!options.enabled()) {
+            return HighAvailabilityServices.none();
+        }
+        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        return HighAvailabilityServices.create(options, store, s3.haDir(), key -> config.getOptionalValue(key, String.class));
+    }
+
+    void closeHighAvailabilityServices(@Disposes HighAvailabilityServices services) {
+        services.close();
     }
 
     @Produces

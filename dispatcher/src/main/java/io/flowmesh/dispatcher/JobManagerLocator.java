@@ -1,9 +1,8 @@
 package io.flowmesh.dispatcher;
 
-import io.flowmesh.cluster.config.S3Config;
 import io.flowmesh.cluster.ha.HighAvailabilityOptions;
+import io.flowmesh.cluster.ha.HighAvailabilityServices;
 import io.flowmesh.cluster.ha.LeaderLocator;
-import io.flowmesh.cluster.storage.BlobStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -13,7 +12,7 @@ import jakarta.inject.Singleton;
 public class JobManagerLocator {
     @Produces
     @Singleton
-    LeaderLocator jobManagerLeader(HighAvailabilityOptions options, BlobStore store, S3Config s3, DispatcherConfig config) {
-        return LeaderLocator.create(options, store, s3.haDir(), config.jobmanagerAddress());
+    LeaderLocator jobManagerLeader(HighAvailabilityOptions options, HighAvailabilityServices services, DispatcherConfig config) {
+        return LeaderLocator.create(options, services, config.jobmanagerAddress(), LeaderLocator.JOBMANAGER);
     }
 }

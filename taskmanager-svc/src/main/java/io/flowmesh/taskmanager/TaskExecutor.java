@@ -75,10 +75,7 @@ public class TaskExecutor {
     io.flowmesh.cluster.ha.HighAvailabilityOptions haOptions;
 
     @Inject
-    io.flowmesh.cluster.storage.BlobStore blobStore;
-
-    @Inject
-    io.flowmesh.cluster.config.S3Config s3;
+    io.flowmesh.cluster.ha.HighAvailabilityServices haServices;
 
     /** Where the leading JobManager is (the configured address without HA). */
     private io.flowmesh.cluster.ha.LeaderLocator leader;
@@ -113,7 +110,8 @@ public class TaskExecutor {
     private int failedAttempts;
 
     void onStart(@Observes StartupEvent ev) throws Exception {
-        leader = io.flowmesh.cluster.ha.LeaderLocator.create(haOptions, blobStore, s3.haDir(), config.jobmanagerAddress());
+        leader = io.flowmesh.cluster.ha.LeaderLocator.create(haOptions, haServices, config.jobmanagerAddress(),
+                io.flowmesh.cluster.ha.LeaderLocator.JOBMANAGER);
         jobManagerAddress = config.jobmanagerAddress();
         id = config.id().orElse("taskmanager-" + UUID.randomUUID().toString().substring(0, 8));
         artifactCache = Path.of(config.artifactCacheDir().orElse(System.getProperty("java.io.tmpdir") + "/flowmesh-" + id + "/artifacts"));

@@ -16,12 +16,14 @@ import java.util.function.Function;
  * {@code kubernetes} (a Kubernetes Lease)</td></tr>
  * <tr><td>{@code high-availability.storageDir}</td><td>{@code s3://<bucket>/<flowmesh.s3.ha-dir>}</td>
  * <td>where job graphs, job results and (type s3) leases live; in the cluster's bucket</td></tr>
- * <tr><td>{@code high-availability.cluster-id}</td><td>{@code default}</td><td>separates clusters sharing a storage dir or namespace</td></tr>
+ * <tr><td>{@code high-availability.cluster-id}</td><td>{@code kubernetes.cluster-id}, else {@code default}</td><td>separates clusters sharing a storage dir or namespace</td></tr>
  * <tr><td>{@code high-availability.kubernetes.leader-election.lease-duration}</td><td>15 s</td><td>a lease nobody renewed this long may be taken over</td></tr>
  * <tr><td>{@code high-availability.kubernetes.leader-election.renew-deadline}</td><td>15 s</td><td>a leader that could not renew this long stops leading</td></tr>
  * <tr><td>{@code high-availability.kubernetes.leader-election.retry-period}</td><td>5 s</td><td>between renewals, and between a standby's attempts</td></tr>
  * </table>
- * The three lease settings apply to both kinds of lease.
+ * The three lease settings apply to both kinds of lease. {@code kubernetes.namespace} (Flink's key)
+ * is where type {@code kubernetes} keeps its Leases ({@code default} here when unset; the
+ * Kubernetes implementation then takes the pod's namespace instead).
  */
 public record HighAvailabilityOptions(Type type, Optional<String> storageDir, String clusterId, Duration leaseDuration, Duration renewDeadline,
         Duration retryPeriod, String kubernetesNamespace) {
@@ -32,6 +34,8 @@ public record HighAvailabilityOptions(Type type, Optional<String> storageDir, St
     public static final String RENEW_DEADLINE = "high-availability.kubernetes.leader-election.renew-deadline";
     public static final String RETRY_PERIOD = "high-availability.kubernetes.leader-election.retry-period";
     public static final String KUBERNETES_NAMESPACE = "kubernetes.namespace";
+    /** Flink's cluster id on Kubernetes; the cluster id when {@code high-availability.cluster-id} is unset. */
+    public static final String KUBERNETES_CLUSTER_ID = "kubernetes.cluster-id";
 
     /** The kinds of high availability. */
     public enum Type {
@@ -72,13 +76,19 @@ public record HighAvailabilityOptions(Type type, Optional<String> storageDir, St
                     + "' is not supported (none, s3, kubernetes; ZooKeeper is not)");
         };
         return new HighAvailabilityOptions(t, config.apply(STORAGE_DIR).map(String::trim).filter(s -> !s.isEmpty()),
-                config.apply(CLUSTER_ID).map(String::trim).filter(s -> !s.isEmpty()).map(s -> s.replaceAll("^/+", "")).orElse("default"),
+                config.apply(CLUSTER_ID).or(() -> config.apply(KUBERNETES_CLUSTER_ID)).map(String::trim).filter(s -> !s.isEmpty())
+                        .map(s -> s.replaceAll("^/+", "")).orElse("default"),
                 duration(config, LEASE_DURATION, "15 s"), duration(config, RENEW_DEADLINE, "15 s"), duration(config, RETRY_PERIOD, "5 s"),
                 config.apply(KUBERNETES_NAMESPACE).orElse("default"));
     }
 
     private static Duration duration(Function<String, Optional<String>> config, String key, String fallback) {
         return FlinkDurations.parse(key, config.apply(key).orElse(fallback));
+    }
+
+    /** These options with the Kubernetes namespace {@code namespace}. */
+    public HighAvailabilityOptions withKubernetesNamespace(String namespace) {
+        return new HighAvailabilityOptions(type, storageDir, clusterId, leaseDuration, renewDeadline, retryPeriod, namespace);
     }
 
     public boolean enabled() {

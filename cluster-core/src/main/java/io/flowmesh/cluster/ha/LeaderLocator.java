@@ -28,9 +28,12 @@ public final class LeaderLocator {
 
     /**
      * For {@code options}: the fixed {@code configuredAddress} without HA, the S3 lease under the
-     * HA storage dir with type {@code s3}.
+     * HA storage dir with type {@code s3}, the Kubernetes Lease with type {@code kubernetes} (through
+     * services of its own, with a Kubernetes client of its own: in services prefer
+     * {@link #create(HighAvailabilityOptions, HighAvailabilityServices, String, String)} with the
+     * process's shared {@link HighAvailabilityServices}).
      *
-     * @throws IllegalArgumentException for a type whose retrieval this process cannot serve
+     * @throws IllegalStateException for a type whose implementation is not on the class path
      */
     public static LeaderLocator create(HighAvailabilityOptions options, BlobStore store, String defaultHaDir, String configuredAddress) {
         return create(options, store, defaultHaDir, configuredAddress, JOBMANAGER);
@@ -43,9 +46,27 @@ public final class LeaderLocator {
             case NONE -> new LeaderLocator(configuredAddress, LeaderRetrieval.fixed(configuredAddress), false);
             case S3 -> new LeaderLocator(configuredAddress,
                     S3LeaderElection.retrieval(store, options.keyPrefix(store.bucket(), defaultHaDir), component), true);
-            case KUBERNETES -> throw new IllegalArgumentException(HighAvailabilityOptions.TYPE
-                    + ": kubernetes leader retrieval is not wired into the services yet (module ha-kubernetes has the election)");
+            case KUBERNETES -> create(options, HighAvailabilityServices.create(options, store, defaultHaDir, LeaderLocator::processConfig),
+                    configuredAddress, component);
         };
+    }
+
+    /**
+     * For {@code options}: the fixed {@code configuredAddress} without HA, else the lease of
+     * {@code component} through {@code services} (any type, e.g. the process's shared
+     * {@link HighAvailabilityServices}; unused without HA).
+     */
+    public static LeaderLocator create(HighAvailabilityOptions options, HighAvailabilityServices services, String configuredAddress,
+            String component) {
+        if (!options.enabled()) {
+            return new LeaderLocator(configuredAddress, LeaderRetrieval.fixed(configuredAddress), false);
+        }
+        return new LeaderLocator(configuredAddress, services.leaderRetrieval(component), true);
+    }
+
+    /** The service's configuration (MicroProfile Config: system properties, environment, application.properties). */
+    private static Optional<String> processConfig(String key) {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue(key, String.class);
     }
 
     public boolean highAvailability() {

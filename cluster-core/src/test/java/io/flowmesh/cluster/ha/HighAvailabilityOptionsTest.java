@@ -51,4 +51,27 @@ class HighAvailabilityOptionsTest {
         assertThatThrownBy(() -> from(Map.of("high-availability.storageDir", "s3://other/ha")).keyPrefix("flowmesh", "ha"))
                 .hasMessageContaining("s3://flowmesh/");
     }
+
+    @Test
+    void clusterIdFallsBackToFlinksKubernetesClusterId() {
+        assertThat(from(Map.of("kubernetes.cluster-id", "wordcount")).clusterId()).isEqualTo("wordcount");
+        assertThat(from(Map.of("kubernetes.cluster-id", "wordcount", "high-availability.cluster-id", "prod")).clusterId()).isEqualTo("prod");
+        assertThat(from(Map.of("kubernetes.cluster-id", "wordcount")).keyPrefix("flowmesh", "ha/default")).isEqualTo("ha/default/wordcount/");
+        assertThat(from(Map.of("kubernetes.namespace", "jobs")).withKubernetesNamespace("other").kubernetesNamespace()).isEqualTo("other");
+    }
+
+    @Test
+    void theFactoryPicksTheImplementationByType() {
+        HighAvailabilityServices none = HighAvailabilityServices.none();
+        assertThatThrownBy(() -> none.leaderElection("jobmanager", "h:1")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> HighAvailabilityServices.create(from(Map.of()), null, "ha", k -> Optional.empty()))
+                .isInstanceOf(IllegalStateException.class);
+        // cluster-core alone has no Kubernetes implementation: the error names the module to add
+        assertThatThrownBy(() -> HighAvailabilityServices.create(from(Map.of("high-availability.type", "kubernetes")), null, "ha",
+                k -> Optional.empty())).isInstanceOf(IllegalStateException.class).hasMessageContaining("flowmesh-ha-kubernetes");
+        // without HA a locator answers the configured address and never asks the services
+        LeaderLocator fixed = LeaderLocator.create(from(Map.of()), none, "jm:8082", LeaderLocator.JOBMANAGER);
+        assertThat(fixed.highAvailability()).isFalse();
+        assertThat(fixed.leader()).contains(new LeaderInformation(1, "jm:8082"));
+    }
 }

@@ -56,17 +56,14 @@ public class CheckpointControl {
     io.flowmesh.cluster.ha.HighAvailabilityOptions haOptions;
 
     @Inject
-    io.flowmesh.cluster.storage.BlobStore blobStore;
-
-    @Inject
-    io.flowmesh.cluster.config.S3Config s3;
+    io.flowmesh.cluster.ha.HighAvailabilityServices haServices;
 
     /** Where the leading coordinator is: the configured address, or with HA the one its lease names. */
     private volatile io.flowmesh.cluster.ha.LeaderLocator coordinator;
 
     private String coordinatorAddress() {
         if (coordinator == null) {
-            coordinator = io.flowmesh.cluster.ha.LeaderLocator.create(haOptions, blobStore, s3.haDir(), config.coordinatorAddress(),
+            coordinator = io.flowmesh.cluster.ha.LeaderLocator.create(haOptions, haServices, config.coordinatorAddress(),
                     io.flowmesh.cluster.ha.LeaderLocator.COORDINATOR);
         }
         return coordinator.address();

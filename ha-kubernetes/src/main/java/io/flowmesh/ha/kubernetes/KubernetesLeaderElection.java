@@ -3,6 +3,7 @@ package io.flowmesh.ha.kubernetes;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -12,6 +13,7 @@ import io.flowmesh.cluster.ha.LeaderContender;
 import io.flowmesh.cluster.ha.LeaderElection;
 import io.flowmesh.cluster.ha.LeaderInformation;
 import io.flowmesh.cluster.ha.LeaderRetrieval;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -93,11 +95,11 @@ public final class KubernetesLeaderElection implements LeaderElection {
     @Override
     public synchronized void start(LeaderContender contender) {
         Lock lock = new TimedLock(new LeaseLock(options.kubernetesNamespace(), leaseName, identity));
-        var config = new LeaderElectionConfigBuilder()
+        LeaderElectionConfigBuilder builder = new LeaderElectionConfigBuilder()
                 .withName(leaseName)
                 .withLock(lock)
                 .withLeaseDuration(options.leaseDuration())
-                .withRenewDeadline(options.renewDeadline())
+                .withRenewDeadline(fabric8RenewDeadline(options))
                 .withRetryPeriod(options.retryPeriod())
                 .withReleaseOnCancel(true)
                 .withLeaderCallbacks(new LeaderCallbacks(
@@ -120,9 +122,25 @@ public final class KubernetesLeaderElection implements LeaderElection {
                             LOG.warning("no longer leading Lease " + leaseName);
                             contender.revokeLeadership();
                         }),
-                        newLeader -> LOG.info("Lease " + leaseName + " is held by " + newLeader)))
-                .build();
+                        newLeader -> LOG.info("Lease " + leaseName + " is held by " + newLeader)));
+        LeaderElectionConfig config;
+        try {
+            config = builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("high-availability.kubernetes.leader-election.* (lease " + options.leaseDuration() + ", renew deadline "
+                    + options.renewDeadline() + ", retry period " + options.retryPeriod() + ") for Lease " + leaseName + ": " + e.getMessage(), e);
+        }
         running = client.leaderElector().withConfig(config).build().start();
+    }
+
+    /**
+     * fabric8 wants the renew deadline strictly below the lease duration; Flink's defaults make them
+     * equal (15 s). Then fabric8 gets the lease duration less 1 ms: it gives up a lease it could not
+     * renew 1 ms earlier, which is only safer. Fencing ({@link #hasLeadership}) keeps the configured deadline.
+     */
+    static Duration fabric8RenewDeadline(HighAvailabilityOptions options) {
+        return options.renewDeadline().compareTo(options.leaseDuration()) < 0 ? options.renewDeadline()
+                : options.leaseDuration().minusMillis(1);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.flowmesh.cluster.ha.HighAvailabilityOptions;
 import io.flowmesh.cluster.ha.LeaderContender;
@@ -69,17 +70,31 @@ class KubernetesLeaderElectionTest {
             first.start(a);
             assertThat(a.next()).isEqualTo("grant 1");
             // another process (say, one that saw the lease expire during a partition) now holds it
-            Lease lease = lease();
-            lease.getSpec().setHolderIdentity("host-c:3#other");
-            lease.getSpec().setLeaseTransitions(lease.getSpec().getLeaseTransitions() + 1);
-            lease.getSpec().setRenewTime(ZonedDateTime.now());
-            client.leases().inNamespace("flowmesh").resource(lease).update();
+            takeOver("host-c:3#other");
             assertThat(a.next()).isEqualTo("revoke");
             assertThat(first.hasLeadership(1)).isFalse();
             assertThat(KubernetesLeaderElection.retrieval(client, FAST, "jobmanager").currentLeader())
                     .contains(new LeaderInformation(2, "host-c:3"));
         } finally {
             first.close();
+        }
+    }
+
+    /** Writes another holder into the Lease, retrying when the leader's renewal (every 200 ms) wrote it in between (409). */
+    private void takeOver(String holder) {
+        for (int attempt = 1; ; attempt++) {
+            Lease lease = lease();
+            lease.getSpec().setHolderIdentity(holder);
+            lease.getSpec().setLeaseTransitions(lease.getSpec().getLeaseTransitions() + 1);
+            lease.getSpec().setRenewTime(ZonedDateTime.now());
+            try {
+                client.leases().inNamespace("flowmesh").resource(lease).update();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 20) {
+                    throw e;
+                }
+            }
         }
     }
 

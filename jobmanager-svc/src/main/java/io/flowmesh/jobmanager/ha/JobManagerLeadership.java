@@ -2,10 +2,10 @@ package io.flowmesh.jobmanager.ha;
 
 import io.flowmesh.cluster.config.S3Config;
 import io.flowmesh.cluster.ha.HighAvailabilityOptions;
+import io.flowmesh.cluster.ha.HighAvailabilityServices;
 import io.flowmesh.cluster.ha.LeaderLocator;
 import io.flowmesh.cluster.ha.LeaderContender;
 import io.flowmesh.cluster.ha.LeaderElection;
-import io.flowmesh.cluster.ha.S3LeaderElection;
 import io.flowmesh.cluster.storage.BlobStore;
 import io.flowmesh.jobmanager.JobManagerConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -20,8 +20,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Whether this JobManager leads. Without high availability it always does (and nothing here
- * touches S3). With {@code high-availability.type: s3} it competes for the JobManager lease
- * ({@link S3LeaderElection}, publishing {@code flowmesh.jobmanager.advertised-address}) once the
+ * touches S3). With {@code high-availability.type: s3} or {@code kubernetes} it competes for the
+ * JobManager lease (an election from {@link HighAvailabilityServices}: a lease object in S3 or a
+ * Kubernetes Lease, publishing {@code flowmesh.jobmanager.advertised-address}) once the
  * scheduler has started, and hands grants and revocations to the {@link LeaderContender} the
  * scheduler registers. {@link #hasLeadership} is the fencing check the scheduler makes before
  * every deployment, cancellation and published event.
@@ -40,12 +41,17 @@ public class JobManagerLeadership {
     S3Config s3;
 
     @Inject
+    HighAvailabilityServices haServices;
+
+    @Inject
     JobManagerConfig config;
 
     @ConfigProperty(name = "quarkus.http.port")
     int httpPort;
 
     private volatile LeaderContender contender;
+    /** The epoch last granted (0 after a revocation). */
+    private volatile long grantedEpoch;
     private LeaderElection election;
     private JobStore jobStore;
 
@@ -75,6 +81,11 @@ public class JobManagerLeadership {
         return !options.enabled() || (e != null && e.hasLeadership(epoch));
     }
 
+    /** True without HA; with HA while this process leads (with the epoch last granted) and its lease is certainly valid. */
+    public boolean leading() {
+        return hasLeadership(grantedEpoch);
+    }
+
     public String advertisedAddress() {
         return config.advertisedAddress().orElse("127.0.0.1:" + httpPort);
     }
@@ -84,17 +95,26 @@ public class JobManagerLeadership {
         if (!options.enabled()) {
             return;
         }
-        if (options.type() != HighAvailabilityOptions.Type.S3) {
-            throw new IllegalStateException(HighAvailabilityOptions.TYPE + ": " + options.type().name().toLowerCase(java.util.Locale.ROOT)
-                    + " is not wired into the JobManager yet (only s3)");
-        }
-        String prefix = options.keyPrefix(blobStore.bucket(), s3.haDir());
         synchronized (this) {
-            election = new S3LeaderElection(blobStore, prefix, LeaderLocator.JOBMANAGER, advertisedAddress(), options);
+            election = haServices.leaderElection(LeaderLocator.JOBMANAGER, advertisedAddress());
         }
-        LOG.infof("high availability (%s): competing for leadership as %s (lease %s, renew deadline %s, retry period %s)", options.type(),
-                advertisedAddress(), options.leaseDuration(), options.renewDeadline(), options.retryPeriod());
-        election.start(contender);
+        LOG.infof("high availability (%s): competing for leadership as %s on %s (lease %s, renew deadline %s, retry period %s)",
+                options.type(), advertisedAddress(), haServices.describe(LeaderLocator.JOBMANAGER), options.leaseDuration(),
+                options.renewDeadline(), options.retryPeriod());
+        LeaderContender scheduler = contender;
+        election.start(new LeaderContender() {
+            @Override
+            public void grantLeadership(long epoch) {
+                grantedEpoch = epoch;
+                scheduler.grantLeadership(epoch);
+            }
+
+            @Override
+            public void revokeLeadership() {
+                grantedEpoch = 0;
+                scheduler.revokeLeadership();
+            }
+        });
     }
 
     void onStop(@Observes ShutdownEvent ev) {

@@ -50,6 +50,10 @@ import java.util.TreeMap;
  * TaskManager pod is rendered into the ConfigMap {@code <name>-taskmanager-pod-template} (key
  * {@value #TASKMANAGER_POD_TEMPLATE_KEY}), mounted into the JobManager, which creates, watches and
  * replaces TaskManager pods from it for its jobs' slots ({@code flowmesh.jobmanager.kubernetes.*}).
+ *
+ * <p>With high availability every pod also gets Flink's {@code kubernetes.cluster-id} and
+ * {@code kubernetes.namespace}, the JobManager and coordinator their pod's address to publish with
+ * their Lease, and the coordinator as many replicas as the JobManager.
  */
 public final class ClusterResources {
     public static final String MAIN_CONTAINER = "flink-main-container";
@@ -136,8 +140,11 @@ public final class ClusterResources {
         Resource jmResource = spec.getJobManager() == null ? null : spec.getJobManager().getResource();
         Pod jmTemplate = PodTemplates.merge(spec.getPodTemplate(), spec.getJobManager() == null ? null : spec.getJobManager().getPodTemplate());
         Pod tmTemplate = PodTemplates.merge(spec.getPodTemplate(), spec.getTaskManager() == null ? null : spec.getTaskManager().getPodTemplate());
+        boolean ha = new OperatorOptions(spec.getFlinkConfiguration()).haEnabled();
         for (Role role : new Role[] {Role.JOBMANAGER, Role.COORDINATOR, Role.DISPATCHER}) {
-            out.add(deployment(cluster, ns, spec, role, role == Role.JOBMANAGER ? jmReplicas : 1, jmResource, jmTemplate, ref));
+            // with HA the coordinator has as many standbys as the JobManager
+            int replicas = role == Role.JOBMANAGER || (role == Role.COORDINATOR && ha) ? jmReplicas : 1;
+            out.add(deployment(cluster, ns, spec, role, replicas, jmResource, jmTemplate, ref));
             out.add(service(cluster, ns, role, ref));
         }
         Resource tmResource = spec.getTaskManager() == null ? null : spec.getTaskManager().getResource();
@@ -258,6 +265,9 @@ public final class ClusterResources {
             }
             default -> { }
         }
+        if (new OperatorOptions(spec.getFlinkConfiguration()).haEnabled()) {
+            haEnvironment(cluster, role, env);
+        }
         ContainerBuilder c = new ContainerBuilder()
                 .withName(MAIN_CONTAINER)
                 .withImage(spec.getImage())
@@ -281,6 +291,29 @@ public final class ClusterResources {
             c.withResources(resources(resource));
         }
         return c.build();
+    }
+
+    /**
+     * With high availability: Flink's {@code kubernetes.cluster-id} (the cluster's name: Leases
+     * {@code <name>-<role>-leader} and the HA job store under {@code <storageDir>/<name>/}) and
+     * {@code kubernetes.namespace} (the pod's) for every role, as the Flink operator sets them; the
+     * JobManager and the coordinator publish their pod's IP with their lease, where the others reach
+     * the leader.
+     */
+    private static void haEnvironment(String cluster, Role role, List<EnvVar> env) {
+        env.add(new EnvVar("KUBERNETES_CLUSTER_ID", cluster, null));
+        env.add(new EnvVarBuilder().withName("KUBERNETES_NAMESPACE")
+                .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build());
+        String advertised = switch (role) {
+            case JOBMANAGER -> "FLOWMESH_JOBMANAGER_ADVERTISED_ADDRESS";
+            case COORDINATOR -> "FLOWMESH_COORDINATOR_ADVERTISED_ADDRESS";
+            default -> null;
+        };
+        if (advertised != null) {
+            env.add(new EnvVarBuilder().withName("POD_IP")
+                    .withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom().build());
+            env.add(new EnvVar(advertised, "$(POD_IP):" + role.port, null));
+        }
     }
 
     private static ResourceRequirements resources(Resource resource) {

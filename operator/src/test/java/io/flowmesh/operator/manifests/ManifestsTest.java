@@ -139,6 +139,47 @@ class ManifestsTest {
         assertThat(problems).isEmpty();
     }
 
+    /**
+     * {@code high-availability.type: kubernetes} runs leader election on Leases with the pods'
+     * ServiceAccount: the example application uses it, and the Role bound to {@code flink} in the
+     * example's namespace grants get, create and update on {@code coordination.k8s.io} leases.
+     */
+    @Test
+    void theJobServiceAccountMayElectLeadersOnLeases() {
+        JsonNode app = documents.stream().filter(d -> d.node().path("kind").asText().equals("FlinkDeployment")
+                && d.node().path("metadata").path("name").asText().equals("wordcount")).findFirst().orElseThrow().node();
+        assertThat(app.path("spec").path("flinkConfiguration").path("high-availability.type").asText()).isEqualTo("kubernetes");
+        String ns = app.path("metadata").path("namespace").asText();
+        String account = app.path("spec").path("serviceAccount").asText();
+        assertThat(account).isEqualTo("flink");
+
+        JsonNode binding = documents.stream().map(Document::node).filter(n -> n.path("kind").asText().equals("RoleBinding")
+                && n.path("metadata").path("namespace").asText().equals(ns)
+                && stream(n.path("subjects")).anyMatch(s -> s.path("kind").asText().equals("ServiceAccount") && s.path("name").asText().equals(account)))
+                .findFirst().orElseThrow(() -> new AssertionError("no RoleBinding of ServiceAccount " + account + " in " + ns));
+        JsonNode role = documents.stream().map(Document::node).filter(n -> n.path("kind").asText().equals("Role")
+                && n.path("metadata").path("namespace").asText().equals(ns)
+                && n.path("metadata").path("name").asText().equals(binding.path("roleRef").path("name").asText()))
+                .findFirst().orElseThrow();
+        Set<String> verbs = new java.util.TreeSet<>();
+        for (JsonNode rule : role.path("rules")) {
+            if (texts(rule.path("apiGroups")).contains("coordination.k8s.io") && texts(rule.path("resources")).contains("leases")) {
+                verbs.addAll(texts(rule.path("verbs")));
+            }
+        }
+        assertThat(verbs).contains("get", "create", "update");
+    }
+
+    private static Stream<JsonNode> stream(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>();
+        array.forEach(out::add);
+        return out.stream();
+    }
+
+    private static List<String> texts(JsonNode array) {
+        return stream(array).map(JsonNode::asText).toList();
+    }
+
     @Test
     void theSchemaCheckCatchesBrokenManifests() throws IOException {
         JSONSchemaProps schema = schemas.get("flowmesh.io/v1beta1/FlinkDeployment");

@@ -210,6 +210,47 @@ class KubernetesClusterServiceTest {
     }
 
     @Test
+    void highAvailabilityGivesEveryPodTheClusterIdAndTheLeadersTheirPodAddress() {
+        dep.getSpec().getFlinkConfiguration().put("high-availability.type", "kubernetes");
+        dep.getSpec().getFlinkConfiguration().put("high-availability.storageDir", "s3://flowmesh-state/ha");
+        dep.getSpec().getJobManager().setReplicas(2);
+        service.deployCluster(dep, dep.getSpec());
+
+        assertThat(client.configMaps().inNamespace(NS).withName("wordcount-flowmesh-config").get().getData())
+                .containsEntry("HIGH_AVAILABILITY_TYPE", "kubernetes").containsEntry("HIGH_AVAILABILITY_STORAGEDIR", "s3://flowmesh-state/ha");
+        assertThat(deployment("wordcount-jobmanager").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(deployment("wordcount-coordinator").getSpec().getReplicas()).as("a standby coordinator too").isEqualTo(2);
+        assertThat(deployment("wordcount-dispatcher").getSpec().getReplicas()).isEqualTo(1);
+        for (String role : List.of("jobmanager", "coordinator", "dispatcher", "taskmanager")) {
+            List<EnvVar> env = deployment("wordcount-" + role).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+            assertThat(env).as(role).contains(new EnvVar("KUBERNETES_CLUSTER_ID", "wordcount", null));
+            assertThat(env).as(role).filteredOn(e -> e.getName().equals("KUBERNETES_NAMESPACE")).singleElement()
+                    .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace"));
+        }
+        for (var leader : Map.of("jobmanager", "FLOWMESH_JOBMANAGER_ADVERTISED_ADDRESS=$(POD_IP):8082",
+                "coordinator", "FLOWMESH_COORDINATOR_ADVERTISED_ADDRESS=$(POD_IP):8083").entrySet()) {
+            List<EnvVar> env = deployment("wordcount-" + leader.getKey()).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+            List<String> names = env.stream().map(EnvVar::getName).toList();
+            String[] advertised = leader.getValue().split("=", 2);
+            assertThat(env).contains(new EnvVar(advertised[0], advertised[1], null));
+            assertThat(env).filteredOn(e -> e.getName().equals("POD_IP")).singleElement()
+                    .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP"));
+            assertThat(names.indexOf("POD_IP")).as("$(POD_IP) expands only variables defined before it").isLessThan(names.indexOf(advertised[0]));
+        }
+    }
+
+    @Test
+    void withoutHighAvailabilityNoLeaseSettings() {
+        service.deployCluster(dep, dep.getSpec());
+        assertThat(deployment("wordcount-coordinator").getSpec().getReplicas()).isEqualTo(1);
+        for (String role : List.of("jobmanager", "coordinator", "dispatcher", "taskmanager")) {
+            assertThat(deployment("wordcount-" + role).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()).extracting(EnvVar::getName)
+                    .as(role).doesNotContain("KUBERNETES_CLUSTER_ID", "KUBERNETES_NAMESPACE", "POD_IP", "FLOWMESH_JOBMANAGER_ADVERTISED_ADDRESS",
+                            "FLOWMESH_COORDINATOR_ADVERTISED_ADDRESS");
+        }
+    }
+
+    @Test
     void localJarsAreRejectedWithTheUri() {
         service.deployCluster(dep, dep.getSpec());
         var e = org.assertj.core.api.Assertions.catchThrowableOfType(ClusterServiceException.class, () -> service.submitJob(ClusterId.of(dep),

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.flowmesh.jobmanager.JobManagerConfig;
+import io.flowmesh.jobmanager.ha.JobManagerLeadership;
 import io.flowmesh.jobmanager.resourcemanager.TaskManagerRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,6 +31,11 @@ import org.jboss.logging.Logger;
  * idle surplus pods are released every 5 s after the TaskManager timeout. The pods are owned by the
  * cluster's {@code <cluster>-jobmanager} Deployment when the JobManager may read it. Does nothing
  * when native mode is off (the default, and standalone mode).
+ *
+ * <p>With high availability only the leading JobManager creates and releases pods: a standby knows
+ * no TaskManagers and would take the leader's for idle. A new leader gives the TaskManagers one
+ * TaskManager timeout to register with it before it judges pods idle; a deposed one stops
+ * replacing pods (its slot demand drops to zero) and never deletes them.
  */
 @Singleton
 public class NativeResourceManager {
@@ -43,12 +50,21 @@ public class NativeResourceManager {
     /** How often idle surplus pods are looked for (tests shorten it). */
     long releaseCheckMillis = 5000;
 
+    @Inject
+    JobManagerLeadership leadership;
+
+    /** Whether this JobManager leads now (always without HA; tests that build this class keep the default). */
+    BooleanSupplier leading = () -> true;
+    /** Executor thread only: since when (System.nanoTime) this JobManager manages pods as leader; -1 while not. */
+    private long leadingSinceNanos = -1;
+
     private KubernetesClient client;
     private ScheduledExecutorService executor;
     private NativeTaskManagerPods pods;
 
     void onStart(@Observes StartupEvent ev) {
         if (config.kubernetes().enabled()) {
+            leading = leadership::leading;
             start(new KubernetesClientBuilder().build());
         }
     }
@@ -78,9 +94,13 @@ public class NativeResourceManager {
             return t;
         });
         NativeTaskManagerPods p = pods;
-        registry.onSlotDemandChanged(slots -> executor.execute(() -> guarded(() -> p.requireSlots(slots))));
-        executor.execute(() -> guarded(() -> p.requireSlots(registry.slotDemand())));
-        executor.scheduleWithFixedDelay(() -> guarded(p::releaseIdleSurplus), releaseCheckMillis, releaseCheckMillis, TimeUnit.MILLISECONDS);
+        registry.onSlotDemandChanged(slots -> executor.execute(() -> guarded(() -> {
+            if (leading.getAsBoolean()) {
+                p.requireSlots(slots);
+            }
+        })));
+        executor.execute(() -> guarded(() -> check(p)));
+        executor.scheduleWithFixedDelay(() -> guarded(() -> check(p)), releaseCheckMillis, releaseCheckMillis, TimeUnit.MILLISECONDS);
         LOG.infof("native mode: TaskManager pods of cluster %s in namespace %s, %d slots each, template %s", clusterId, ns,
                 k.slotsPerTaskmanager(), templateFile);
     }
@@ -128,6 +148,24 @@ public class NativeResourceManager {
                     e.getMessage());
         }
         return null;
+    }
+
+    /** On the executor: follows leadership changes, and as leader releases idle surplus pods. */
+    private void check(NativeTaskManagerPods p) {
+        if (!leading.getAsBoolean()) {
+            if (leadingSinceNanos >= 0) {
+                leadingSinceNanos = -1;
+                p.requireSlots(0); // deposed: the new leader owns the pods now; stop replacing them
+            }
+            return;
+        }
+        if (leadingSinceNanos < 0) {
+            leadingSinceNanos = System.nanoTime();
+            p.requireSlots(registry.slotDemand());
+        }
+        if (System.nanoTime() - leadingSinceNanos >= config.kubernetes().taskmanagerTimeout().toNanos()) {
+            p.releaseIdleSurplus();
+        }
     }
 
     private static void guarded(Runnable r) {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,52 @@ class NativeResourceManagerTest {
         // the job ends: its pods are idle and, with a zero TaskManager timeout, released at the next check
         registry.release("job-1");
         awaitEquals(List.of(), this::pods);
+    }
+
+    /**
+     * With high availability only the leader manages pods: a standby neither creates pods for a
+     * demand nor releases the leader's pods (unknown to it, so idle); once leading it does both; a
+     * deposed leader stops replacing pods.
+     */
+    @Test
+    void onlyTheLeadingJobManagerCreatesReleasesAndReplacesPods() throws Exception {
+        client.pods().inNamespace(NS).delete();
+        awaitEquals(List.of(), this::pods);
+        Path template = dir.resolve("taskmanager-pod-template.yaml");
+        Files.writeString(template, client.getKubernetesSerialization().asYaml(new PodBuilder()
+                .withNewSpec().addNewContainer().withName("flink-main-container").withImage("ghcr.io/flowmesh/flowmesh:0.1.0")
+                .endContainer().endSpec().build()));
+        // a pod the leader created: its TaskManager is registered with the leader, unknown here
+        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("wordcount-taskmanager-1-1")
+                .addToLabels("app", "wordcount").addToLabels("component", "taskmanager").endMetadata()
+                .withNewSpec().addNewContainer().withName("flink-main-container").withImage("ghcr.io/flowmesh/flowmesh:0.1.0")
+                .endContainer().endSpec().build()).create();
+
+        AtomicBoolean leading = new AtomicBoolean(false);
+        TaskManagerRegistry registry = new TaskManagerRegistry();
+        manager = new NativeResourceManager();
+        manager.registry = registry;
+        manager.config = config(template.toString(), 2, Duration.ZERO);
+        manager.releaseCheckMillis = 100;
+        manager.leading = leading::get;
+        manager.start(server.createClient());
+        assertThat(registry.allocate("job-1", 4)).isEmpty(); // 4 slots at 2 per TaskManager: 2 pods, if it led
+
+        Thread.sleep(1000); // ten checks as a standby: with a zero timeout a leader would have released 1-1 and created 1-2
+        assertThat(pods()).containsExactly("wordcount-taskmanager-1-1");
+
+        leading.set(true);
+        awaitEquals(List.of("wordcount-taskmanager-1-1", "wordcount-taskmanager-1-2"), this::pods);
+
+        leading.set(false);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (manager.pods().requiredPods() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(manager.pods().requiredPods()).as("a deposed leader needs no pods").isZero();
+        client.pods().inNamespace(NS).withName("wordcount-taskmanager-1-2").delete();
+        awaitEquals(List.of("wordcount-taskmanager-1-1"), () -> manager.pods().podNames());
+        assertThat(pods()).as("not replaced, and the idle 1-1 not released").containsExactly("wordcount-taskmanager-1-1");
     }
 
     @Test
