@@ -102,7 +102,8 @@ class HighAvailabilityIT {
         String in = "ha-in-" + UUID.randomUUID().toString().substring(0, 8);
         String out = in.replace("ha-in-", "ha-out-");
         CountJob.prepare(cluster.kafka(), RECORDS, in, out);
-        String jobId = submit(in, out);
+        // ~20 s of input: the job must outlast the pause, the takeover and the redeployment on a loaded machine
+        String jobId = submit(in, out, String.valueOf(Integer.parseInt(RATE) / 2));
         CountJob.awaitCompletedCheckpoint(cluster.kafka(), jobId, 0, Duration.ofSeconds(30));
 
         long pid = cluster.pid(role(before.address()));
