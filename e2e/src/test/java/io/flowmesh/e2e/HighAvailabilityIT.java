@@ -225,6 +225,16 @@ class HighAvailabilityIT {
                 assertThat(newLeader.stub().getJob(io.flowmesh.proto.JobIdRequest.newBuilder().setJobId(jobId).build()).getSummary().getStatus())
                         .as("the job that ran through the failover, on the new leader").isIn(JobStatus.RUNNING, JobStatus.FINISHED);
             }
+            // the same submission again (a client that lost the answer retries with the job id it chose): that job, not a second one
+            try (DispatcherClient newLeader = new DispatcherClient(after.address())) {
+                io.flowmesh.proto.SubmitJobResponse again = newLeader.stub().submitJob(io.flowmesh.proto.SubmitJobRequest.newBuilder()
+                        .setArtifactUri(artifact.getUri()).setEntryClass(CountJob.EXAMPLE_CLASS).setParallelism(2)
+                        .addAllArgs(List.of("--in", in2, "--out", out2, "--checkpoint-ms", "500", "--records-per-second", "1500"))
+                        .setJobId(jobId2).build());
+                assertThat(again.getJobId()).isEqualTo(jobId2);
+                assertThat(newLeader.stub().listJobs(io.flowmesh.proto.ListJobsRequest.newBuilder().setIncludeTerminal(true).build()).getJobsCount())
+                        .as("jobs after the repeated submission").isEqualTo(jobsBefore + 1);
+            }
             assertThat(lifecycle(jobId2).stream().filter(LifecycleEvent::hasJobSubmitted)).as("JobSubmitted events of the job submitted during the failover")
                     .hasSize(1);
 

@@ -120,7 +120,7 @@ public class CommandProcessor {
         leadership.addListener(new DispatcherLeadership.Listener() {
             @Override
             public void granted(long granted) {
-                sessions.execute(() -> {
+                onSessionThread(() -> {
                     stopSession();
                     startSession(granted);
                 });
@@ -128,9 +128,18 @@ public class CommandProcessor {
 
             @Override
             public void revoked() {
-                sessions.execute(CommandProcessor.this::stopSession);
+                onSessionThread(CommandProcessor.this::stopSession);
             }
         });
+    }
+
+    /** Runs the task on the sessions' thread; nothing once the dispatcher shuts down (onStop ends the session itself). */
+    private void onSessionThread(Runnable task) {
+        try {
+            sessions.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down: the election releases the lease after onStop stopped the session
+        }
     }
 
     void onStop(@Observes ShutdownEvent ev) {
