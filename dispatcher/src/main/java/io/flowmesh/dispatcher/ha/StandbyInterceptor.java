@@ -8,6 +8,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.spi.Prioritized;
 import jakarta.inject.Inject;
 import java.util.Map;
 
@@ -17,10 +18,11 @@ import java.util.Map;
  * are closed with {@code UNAVAILABLE} naming the leader (trailer
  * {@value DispatcherLeadership#LEADER_TRAILER}) before they reach the service, so a standby
  * stores, announces and starts nothing. Reads pass. Without high availability every call passes.
+ * Runs after the bearer-token check (lower priority), so an unauthenticated caller learns nothing.
  */
 @ApplicationScoped
 @GlobalInterceptor
-public class StandbyInterceptor implements ServerInterceptor {
+public class StandbyInterceptor implements ServerInterceptor, Prioritized {
     /** Full method name → what the refusal says the standby does not do. */
     static final Map<String, String> MUTATING = Map.of(
             DispatcherServiceGrpc.getUploadArtifactMethod().getFullMethodName(), "accept uploads",
@@ -31,6 +33,12 @@ public class StandbyInterceptor implements ServerInterceptor {
 
     @Inject
     DispatcherLeadership leadership;
+
+    /** Below the bearer-token interceptor's default 0: Quarkus calls higher priorities first. */
+    @Override
+    public int getPriority() {
+        return -10;
+    }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
