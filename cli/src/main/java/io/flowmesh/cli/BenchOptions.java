@@ -41,13 +41,13 @@ final class BenchOptions {
     java.util.Map<String, String> configuration = new java.util.LinkedHashMap<>();
 
     @Option(names = "--kill", paramLabel = "<role>", defaultValue = "taskmanager",
-            description = "W5: what to kill -9 mid-run: taskmanager (default), or with high availability the leading jobmanager or "
-                    + "coordinator (the benchmark then starts its cluster with --ha).")
+            description = "W5: what to kill -9 mid-run: taskmanager (default), or with high availability the leading jobmanager, "
+                    + "dispatcher or coordinator (the benchmark then starts its cluster with --ha).")
     String kill;
 
     /** Whether W5 kills an HA leader (and so needs a cluster with high availability). */
     boolean killsLeader() {
-        return kill.equals("jobmanager") || kill.equals("coordinator");
+        return kill.equals("jobmanager") || kill.equals("coordinator") || kill.equals("dispatcher");
     }
 
     /** The latency workload's N: every record the generator emits. */
@@ -61,7 +61,7 @@ final class BenchOptions {
             throw new CliException("--parallelism must be >= 1, was " + parallelism, 2);
         }
         if (!kill.equals("taskmanager") && !killsLeader()) {
-            throw new CliException("--kill must be taskmanager, jobmanager or coordinator, was " + kill, 2);
+            throw new CliException("--kill must be taskmanager, jobmanager, dispatcher or coordinator, was " + kill, 2);
         }
         if (taskManagers < 1 || slots < 1) {
             throw new CliException("--taskmanagers and --slots must be >= 1", 2);

@@ -108,7 +108,8 @@ final class BenchSession implements AutoCloseable {
                 .filter(s -> s.deadProcesses().isEmpty() && s.process("dispatcher").isPresent());
         clusterOptions = LocalClusterOptions.defaults(env.home()).withTaskManagers(options.taskManagers)
                 .withSlotsPerTaskManager(options.slots).withHighAvailability(options.killsLeader());
-        if (running.isPresent() && options.killsLeader() && running.get().process("jobmanager-2").isEmpty()) {
+        if (running.isPresent() && options.killsLeader()
+                && running.get().process(options.kill.equals("dispatcher") ? "dispatcher-2" : "jobmanager-2").isEmpty()) {
             throw new CliException("--kill " + options.kill + " needs high availability, but the local cluster running in " + runDir
                     + " has none: stop it (flowmesh local down) or start it with flowmesh local up --ha");
         }
@@ -128,7 +129,7 @@ final class BenchSession implements AutoCloseable {
         }
         DispatcherClient opened = null;
         try {
-            opened = new DispatcherClient(cluster.dispatcherAddress());
+            opened = new DispatcherClient(CliEnvironment.dispatchers(cluster), null);
             artifact = opened.upload(benchJar);
             client = opened;
         } catch (RuntimeException e) {

@@ -15,9 +15,10 @@ import java.util.Optional;
  *
  * <p>Home is {@code $FLOWMESH_HOME}, else the checkout the CLI jar was built in
  * ({@code <home>/cli/target/flowmesh-cli.jar}, or {@code <home>/cli/target/classes} in tests),
- * else the working directory. The dispatcher is {@code --dispatcher}, else
+ * else the working directory. The dispatcher (one {@code host:port}, or several comma-separated: the
+ * client fails over between them) is {@code --dispatcher}, else
  * {@code $FLOWMESH_DISPATCHER}, else the local cluster's ({@code <home>/.flowmesh/local/cluster.json}),
- * else {@value #DEFAULT_DISPATCHER}.
+ * else {@value #DEFAULT_DISPATCHER}. A local cluster with high availability gives both its dispatchers.
  */
 public record CliEnvironment(Map<String, String> env, Path home) {
 
@@ -65,7 +66,13 @@ public record CliEnvironment(Map<String, String> env, Path home) {
         if (fromEnv != null && !fromEnv.isBlank()) {
             return fromEnv;
         }
-        return localClusterState().map(LocalClusterState::dispatcherAddress).orElse(DEFAULT_DISPATCHER);
+        return localClusterState().map(CliEnvironment::dispatchers).orElse(DEFAULT_DISPATCHER);
+    }
+
+    /** The local cluster's dispatcher; with high availability both, comma-separated (the first one started first). */
+    static String dispatchers(LocalClusterState state) {
+        return state.process("dispatcher-2").flatMap(p -> p.address(io.flowmesh.local.ManagedProcess.GRPC))
+                .map(standby -> state.dispatcherAddress() + "," + standby).orElse(state.dispatcherAddress());
     }
 
     /** {@code $FLOWMESH_TOKEN}: the dispatcher's bearer token, or null when unset or blank. */

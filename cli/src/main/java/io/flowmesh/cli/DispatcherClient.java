@@ -33,7 +33,13 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -46,45 +52,91 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The CLI's side of {@code DispatcherService}: one plaintext channel to {@code host:port}, a
+ * The CLI's side of {@code DispatcherService}: a plaintext channel per dispatcher address, a
  * deadline on every call ({@link #CALL_DEADLINE}; {@link #SUBMIT_DEADLINE} for upload and submit),
  * and every gRPC failure turned into a {@link CliException} whose message says what failed and why
  * ({@code cannot reach the dispatcher at host:port} when nothing answers). With a token, every call
  * carries {@code authorization: Bearer <token>}.
  *
- * <p>Blocking; one caller thread at a time. Close it to shut the channel down.
+ * <p>Failover (high availability): {@code addresses} may name several dispatchers, comma-separated.
+ * A call that could not reach the dispatcher it tried (connection refused), or that a standby
+ * refused ({@code UNAVAILABLE} with the trailer {@value #LEADER_TRAILER}), is sent to the leader the
+ * standby named, else to the next address, for at most {@link #FAILOVER_TIMEOUT}; then it fails
+ * with the last error. A call whose connection broke after it was sent (the dispatcher died
+ * mid-call) is retried only where that is safe: uploads (content-addressed), reads and submissions
+ * — every submission carries a job id chosen here, and a dispatcher answers a job id it knows with
+ * that job instead of running it again. Cancel, savepoint and stop are not retried then: the
+ * error says the outcome is unknown. With one address and no standby's answer, nothing is retried
+ * (as before high availability).
+ *
+ * <p>Blocking; one caller thread at a time. Close it to shut the channels down.
  */
 public final class DispatcherClient implements AutoCloseable {
 
     public static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
     public static final Duration SUBMIT_DEADLINE = Duration.ofSeconds(120);
+    /** How long a call keeps trying other dispatchers after the first failure that allows it. */
+    public static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(60);
+    /** The trailer in which a standby dispatcher names the leader's {@code host:port}. */
+    public static final String LEADER_TRAILER = "flowmesh-dispatcher-leader";
+    private static final Metadata.Key<String> LEADER_KEY = Metadata.Key.of(LEADER_TRAILER, Metadata.ASCII_STRING_MARSHALLER);
     /** Artifact upload chunk size. */
     public static final int CHUNK_BYTES = 1 << 20;
 
-    private final String address;
-    private final ManagedChannel channel;
-    private final DispatcherServiceGrpc.DispatcherServiceBlockingStub blocking;
-    private final DispatcherServiceGrpc.DispatcherServiceStub async;
+    private final List<String> addresses;
+    private final String token;
+    private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    private String current;
+    private DispatcherServiceGrpc.DispatcherServiceBlockingStub blocking;
+    private DispatcherServiceGrpc.DispatcherServiceStub async;
+
+    /** One dispatcher: its channel and stubs. */
+    private record Endpoint(ManagedChannel channel, DispatcherServiceGrpc.DispatcherServiceBlockingStub blocking,
+            DispatcherServiceGrpc.DispatcherServiceStub async) {}
 
     public DispatcherClient(String address) {
         this(address, null);
     }
 
-    /** @param token the dispatcher's bearer token ({@code $FLOWMESH_TOKEN}); null or blank: none */
-    public DispatcherClient(String address, String token) {
-        this.address = address;
+    /**
+     * @param addresses one {@code host:port}, or several comma-separated (the dispatchers of a cluster with high availability)
+     * @param token the dispatcher's bearer token ({@code $FLOWMESH_TOKEN}); null or blank: none
+     */
+    public DispatcherClient(String addresses, String token) {
+        List<String> list = new ArrayList<>();
+        for (String a : addresses.split(",")) {
+            if (!a.isBlank()) {
+                list.add(a.strip());
+            }
+        }
+        if (list.isEmpty()) {
+            throw new CliException("invalid dispatcher address '" + addresses + "': expected host:port", 2);
+        }
+        this.addresses = List.copyOf(list);
+        this.token = token;
+        for (String a : this.addresses) {
+            endpoint(a); // validates every address now
+        }
+        use(this.addresses.get(0));
+    }
+
+    private Endpoint endpoint(String address) {
+        Endpoint e = endpoints.get(address);
+        if (e != null) {
+            return e;
+        }
         int colon = address.lastIndexOf(':');
         int port;
         try {
             port = Integer.parseInt(address.substring(colon + 1));
-        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+        } catch (NumberFormatException | IndexOutOfBoundsException ex) {
             port = -1;
         }
         if (colon <= 0 || port < 1 || port > 65535) {
             throw new CliException("invalid dispatcher address '" + address + "': expected host:port", 2);
         }
         String host = address.substring(0, colon).replace("[", "").replace("]", "");
-        this.channel = NettyChannelBuilder.forAddress(new InetSocketAddress(host, port))
+        ManagedChannel channel = NettyChannelBuilder.forAddress(new InetSocketAddress(host, port))
                 .usePlaintext()
                 .maxInboundMessageSize(64 << 20)
                 .build();
@@ -96,17 +148,35 @@ public final class DispatcherClient implements AutoCloseable {
             b = b.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
             a = a.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
         }
-        this.blocking = b;
-        this.async = a;
+        e = new Endpoint(channel, b, a);
+        endpoints.put(address, e);
+        return e;
     }
 
+    private void use(String address) {
+        Endpoint e = endpoint(address);
+        current = address;
+        blocking = e.blocking();
+        async = e.async();
+    }
+
+    /** The dispatcher the last call went to (the first address before any call). */
     public String address() {
-        return address;
+        return current;
+    }
+
+    /** Every address this client was given. */
+    public List<String> addresses() {
+        return addresses;
     }
 
     /** Streams the jar in {@link #CHUNK_BYTES} chunks, the file name on the first, as the server asks for them. */
     public Artifact upload(Path jar) {
         String what = "could not upload " + jar.getFileName();
+        return call(what, SUBMIT_DEADLINE, true, () -> uploadOnce(jar, what));
+    }
+
+    private Artifact uploadOnce(Path jar, String what) {
         CompletableFuture<Artifact> result = new CompletableFuture<>();
         InputStream in;
         try {
@@ -124,9 +194,9 @@ public final class DispatcherClient implements AutoCloseable {
                 throw new CliException(what + ": " + c.getMessage());
             }
             if (cause instanceof StatusRuntimeException s) {
-                throw failure(what, s, SUBMIT_DEADLINE);
+                throw s;
             }
-            throw failure(what, Status.fromThrowable(cause).asRuntimeException(), SUBMIT_DEADLINE);
+            throw Status.fromThrowable(cause).asRuntimeException();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(what + ": interrupted");
@@ -135,9 +205,15 @@ public final class DispatcherClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Submits the job. Without a job id in the request, one is chosen here, so that the submission
+     * can be retried on another dispatcher without running the job twice.
+     */
     public SubmitJobResponse submit(SubmitJobRequest request) {
-        return call("could not submit the job", SUBMIT_DEADLINE,
-                () -> blocking.withDeadlineAfter(SUBMIT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).submitJob(request));
+        SubmitJobRequest withId = request.getJobId().isEmpty()
+                ? request.toBuilder().setJobId(UUID.randomUUID().toString().replace("-", "")).build() : request;
+        return call("could not submit the job", SUBMIT_DEADLINE, true,
+                () -> blocking.withDeadlineAfter(SUBMIT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).submitJob(withId));
     }
 
     public ListJobsResponse listJobs(boolean includeTerminal) {
@@ -151,7 +227,7 @@ public final class DispatcherClient implements AutoCloseable {
     }
 
     public CancelJobResponse cancel(String jobId) {
-        return call("could not cancel job " + jobId, CALL_DEADLINE,
+        return call("could not cancel job " + jobId, CALL_DEADLINE, false,
                 () -> stub().cancelJob(JobIdRequest.newBuilder().setJobId(jobId).build()));
     }
 
@@ -165,14 +241,14 @@ public final class DispatcherClient implements AutoCloseable {
     public TriggerSavepointResponse triggerSavepoint(String jobId, String targetDirectory) {
         TriggerSavepointRequest request = TriggerSavepointRequest.newBuilder().setJobId(jobId).setTargetDirectory(targetDirectory)
                 .setType(CheckpointType.SAVEPOINT).build();
-        return call("could not trigger a savepoint of job " + jobId, CALL_DEADLINE, () -> stub().triggerSavepoint(request));
+        return call("could not trigger a savepoint of job " + jobId, CALL_DEADLINE, false, () -> stub().triggerSavepoint(request));
     }
 
     /** Starts a stop-with-savepoint; {@code drain}: SAVEPOINT_STOP_DRAIN, else SAVEPOINT_STOP. */
     public TriggerSavepointResponse stop(String jobId, String targetDirectory, boolean drain) {
         TriggerSavepointRequest request = TriggerSavepointRequest.newBuilder().setJobId(jobId).setTargetDirectory(targetDirectory)
                 .setType(drain ? CheckpointType.SAVEPOINT_STOP_DRAIN : CheckpointType.SAVEPOINT_STOP).build();
-        return call("could not stop job " + jobId, CALL_DEADLINE, () -> stub().stopJob(request));
+        return call("could not stop job " + jobId, CALL_DEADLINE, false, () -> stub().stopJob(request));
     }
 
     public SavepointStatus savepointStatus(String jobId, long checkpointId) {
@@ -198,31 +274,120 @@ public final class DispatcherClient implements AutoCloseable {
         String what = jobId.isEmpty() ? "could not watch the jobs" : "could not watch job " + jobId;
         WatchJobsRequest request = WatchJobsRequest.newBuilder().setJobId(jobId)
                 .setStart(fromNow ? WatchStart.WATCH_FROM_NOW : WatchStart.WATCH_FROM_BEGINNING).build();
-        try {
+        boolean[] started = {false};
+        call(what, CALL_DEADLINE, false, () -> {
             Iterator<LifecycleEvent> events = blocking.watchJobs(request);
             while (events.hasNext()) {
-                sink.accept(events.next());
+                LifecycleEvent e = events.next();
+                started[0] = true;
+                sink.accept(e);
             }
-        } catch (StatusRuntimeException e) {
-            throw failure(what, e, CALL_DEADLINE);
-        }
+            return started[0];
+        });
     }
 
     private DispatcherServiceGrpc.DispatcherServiceBlockingStub stub() {
         return blocking.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** A read: safe to retry on another dispatcher whatever happened. */
     private <T> T call(String what, Duration deadline, Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (StatusRuntimeException e) {
-            throw failure(what, e, deadline);
+        return call(what, deadline, true, call);
+    }
+
+    /**
+     * Runs {@code call} on the current dispatcher, failing over as the class comment says;
+     * {@code idempotent}: the call may also be retried when its connection broke after it was sent.
+     */
+    private <T> T call(String what, Duration deadline, boolean idempotent, Supplier<T> call) {
+        long until = 0;
+        int failuresWithoutHint = 0;
+        while (true) {
+            try {
+                return call.get();
+            } catch (StatusRuntimeException e) {
+                Optional<String> leader = leaderHint(e).filter(a -> !a.equals(current));
+                boolean standby = isStandbyRefusal(e);
+                boolean unreached = neverReached(e.getStatus());
+                boolean broken = !unreached && connectionBroke(e.getStatus());
+                boolean canFailOver = leader.isPresent() || (standby || unreached || (broken && idempotent))
+                        && (addresses.size() > 1 || standby);
+                if (!canFailOver) {
+                    throw failure(what, e, deadline, broken && !idempotent);
+                }
+                long now = System.nanoTime();
+                if (until == 0) {
+                    until = now + FAILOVER_TIMEOUT.toNanos();
+                } else if (now > until) {
+                    throw new CliException(what + ": " + describe(e.getStatus(), current, deadline) + " (tried "
+                            + String.join(", ", endpoints.keySet()) + " for " + FAILOVER_TIMEOUT.toSeconds() + " s)");
+                }
+                if (leader.isPresent()) {
+                    use(leader.get());
+                } else {
+                    failuresWithoutHint++;
+                    use(addresses.get((addresses.indexOf(current) + 1) % addresses.size()));
+                    if (failuresWithoutHint % addresses.size() == 0) {
+                        sleepBeforeRetry(); // a whole round failed: a failover is in progress
+                    }
+                }
+            }
         }
+    }
+
+    private static void sleepBeforeRetry() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+    }
+
+    /** The leader a standby named in its refusal. */
+    static Optional<String> leaderHint(StatusRuntimeException e) {
+        Metadata trailers = e.getTrailers() != null ? e.getTrailers() : Status.trailersFromThrowable(e);
+        return Optional.ofNullable(trailers == null ? null : trailers.get(LEADER_KEY)).map(String::strip).filter(a -> !a.isEmpty());
+    }
+
+    /** A standby's refusal: it did nothing. */
+    static boolean isStandbyRefusal(StatusRuntimeException e) {
+        String d = e.getStatus().getDescription();
+        return e.getStatus().getCode() == Status.Code.UNAVAILABLE && (leaderHint(e).isPresent() || d != null && d.contains("is a standby"));
+    }
+
+    /** The call never reached a dispatcher: the connection could not be opened. */
+    static boolean neverReached(Status status) {
+        if (status.getCode() != Status.Code.UNAVAILABLE) {
+            return false;
+        }
+        for (Throwable t = status.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The transport failed after the call may have been sent (the dispatcher died or the connection was cut). */
+    static boolean connectionBroke(Status status) {
+        if (status.getCode() != Status.Code.UNAVAILABLE) {
+            return false;
+        }
+        String d = status.getDescription();
+        return status.getCause() != null || d == null || d.startsWith("io exception") || d.startsWith("Network closed")
+                || d.startsWith("Connection closed");
     }
 
     /** {@code <what>: <why>}, where a transport failure reads {@code cannot reach the dispatcher at host:port}. */
     CliException failure(String what, StatusRuntimeException e, Duration deadline) {
-        return new CliException(what + ": " + describe(e.getStatus(), address, deadline));
+        return failure(what, e, deadline, false);
+    }
+
+    /** {@code outcomeUnknown}: the connection broke after the call was sent, so it may have been done. */
+    private CliException failure(String what, StatusRuntimeException e, Duration deadline, boolean outcomeUnknown) {
+        return new CliException(what + ": " + describe(e.getStatus(), current, deadline)
+                + (outcomeUnknown ? " (the connection broke after the request was sent: it may have been done; check with `flowmesh list`)" : ""));
     }
 
     /** The status as a person reads it. */
@@ -262,9 +427,11 @@ public final class DispatcherClient implements AutoCloseable {
 
     @Override
     public void close() {
-        channel.shutdownNow();
+        endpoints.values().forEach(e -> e.channel().shutdownNow());
         try {
-            channel.awaitTermination(2, TimeUnit.SECONDS);
+            for (Endpoint e : endpoints.values()) {
+                e.channel().awaitTermination(2, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

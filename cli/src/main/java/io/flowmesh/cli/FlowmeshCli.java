@@ -36,12 +36,13 @@ import picocli.CommandLine.Spec;
                 "  ./flowmesh local down              stop the local cluster",
                 "",
                 "Exit codes: 0 ok; 1 the job failed or the operation was refused; 2 usage error.",
-                "Environment: FLOWMESH_DISPATCHER (host:port), FLOWMESH_TOKEN (the dispatcher's bearer token)."})
+                "Environment: FLOWMESH_DISPATCHER (host:port, or several comma-separated), FLOWMESH_TOKEN (the dispatcher's bearer token)."})
 public final class FlowmeshCli implements Runnable {
 
-    @Option(names = "--dispatcher", paramLabel = "<host:port>", scope = ScopeType.INHERIT,
-            description = "The dispatcher's gRPC address. Default: $FLOWMESH_DISPATCHER, else the local "
-                    + "cluster's, else " + CliEnvironment.DEFAULT_DISPATCHER + ".")
+    @Option(names = "--dispatcher", paramLabel = "<host:port[,host:port...]>", scope = ScopeType.INHERIT,
+            description = "The dispatcher's gRPC address; with high availability several, comma-separated (calls fail over "
+                    + "to the leader). Default: $FLOWMESH_DISPATCHER, else the local cluster's, else "
+                    + CliEnvironment.DEFAULT_DISPATCHER + ".")
     String dispatcherOption;
 
     @Spec

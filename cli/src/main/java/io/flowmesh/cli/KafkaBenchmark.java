@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -66,9 +67,11 @@ final class KafkaBenchmark {
     private final DispatcherClient client;
     private final LocalClusterState cluster;
     private final LocalClusterOptions restartOptions;
-    /** W5's victim: taskmanager, or (HA) the leading jobmanager or coordinator. */
+    /** W5's victim: taskmanager, or (HA) the leading jobmanager, dispatcher or coordinator. */
     private final String kill;
     private final Map<String, String> configuration;
+    /** W5 --kill dispatcher: seconds from the kill until a standby leads, and until it answers a submission-free call. */
+    private final Map<String, Object> dispatcherTimings = new LinkedHashMap<>();
     private final PrintStream progress;
 
     /** @param restartOptions the options the cluster was started with (W5 starts the killed TaskManager with them) */
@@ -106,6 +109,7 @@ final class KafkaBenchmark {
         BenchSession.awaitFinished(client, jobId);
         if (workload == Workload.W5) {
             timings.putAll(recoveryTimings(jobId, killedAt));
+            timings.putAll(dispatcherTimings);
         }
         double seconds = BenchSession.secondsFromEvents(client, jobId);
         progress.println("  reading " + BenchJob.OUT_TOPIC + " (read_committed) ...");
@@ -138,6 +142,9 @@ final class KafkaBenchmark {
                 progress.println("  kill -9 " + role + (kill.equals("taskmanager") ? "" : " (the leader)") + " (pid " + tm.pid() + ")");
                 long killedAt = System.currentTimeMillis();
                 kill9(tm.pid());
+                if (kill.equals("dispatcher")) {
+                    awaitNewDispatcherLeader(role, killedAt);
+                }
                 try {
                     LocalCluster.restartService(restartOptions, role, progress);
                 } catch (LocalClusterException e) {
@@ -147,6 +154,29 @@ final class KafkaBenchmark {
             }
             BenchSession.sleep(100, "waiting for job " + jobId);
         }
+    }
+
+    /**
+     * After the leading dispatcher was killed: waits until another dispatcher holds the lease
+     * ({@code dispatcher_leader_s}) and answers a call through the failing-over client
+     * ({@code dispatcher_answers_s}: the job's details from the new leader).
+     */
+    private void awaitNewDispatcherLeader(String killed, long killedAt) {
+        long deadline = System.currentTimeMillis() + DispatcherClient.FAILOVER_TIMEOUT.toMillis();
+        Optional<String> leader = Optional.empty();
+        while (leader.isEmpty() || leader.get().equals(killed)) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new CliException("W5: no standby dispatcher took the lease within " + DispatcherClient.FAILOVER_TIMEOUT.toSeconds() + " s");
+            }
+            BenchSession.sleep(50, "waiting for a new dispatcher leader");
+            leader = LocalCluster.leaderRole(cluster, "dispatcher");
+        }
+        double leads = (System.currentTimeMillis() - killedAt) / 1000.0;
+        client.listJobs(true);
+        double answers = (System.currentTimeMillis() - killedAt) / 1000.0;
+        progress.printf("  %s leads %.1f s after the kill, answers at %.1f s (via %s)%n", leader.get(), leads, answers, client.address());
+        dispatcherTimings.put("dispatcher_leader_s", leads);
+        dispatcherTimings.put("dispatcher_answers_s", answers);
     }
 
     /** The TaskManager of the job's last subtask (a TaskManager that runs some of it). */

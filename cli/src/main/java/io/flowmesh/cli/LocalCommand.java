@@ -107,13 +107,14 @@ final class LocalCommand implements Runnable {
                 description = "Task slots per TaskManager.")
         int slots;
 
-        @Option(names = "--ha", description = "High availability (high-availability.type: s3): a second, standby JobManager and coordinator; "
-                + "the services find the leader by its lease in S3.")
+        @Option(names = "--ha", description = "High availability (high-availability.type: s3): a second, standby JobManager, coordinator and "
+                + "dispatcher (dispatcher-2); the services and the CLI find each leader by its lease in S3.")
         boolean highAvailability;
 
         @Option(names = "--standby-jobmanager-port", paramLabel = "<port>",
                 defaultValue = "" + LocalClusterOptions.DEFAULT_STANDBY_JOBMANAGER_PORT,
-                description = "With --ha: the standby JobManager's port; the standby coordinator takes the next one.")
+                description = "With --ha: the standby JobManager's port; the standby coordinator takes the next one, "
+                        + "the standby dispatcher (gRPC, REST / Web UI) the one after (default 8086).")
         int standbyJobManagerPort;
 
         LocalClusterOptions options() {

@@ -34,7 +34,16 @@ public interface DispatcherConfig {
      */
     Optional<String> authToken();
 
-    /** Whether this dispatcher consumes the command topic (one active dispatcher per cluster should). */
+    /**
+     * With high availability: the {@code host:port} this dispatcher publishes with its lease — the
+     * address clients reach its gRPC API and REST endpoint at; default {@code 127.0.0.1:<quarkus.http.port>}.
+     */
+    Optional<String> advertisedAddress();
+
+    /**
+     * Whether this dispatcher consumes the command topic (one active dispatcher per cluster should;
+     * with high availability only the leader does).
+     */
     @WithDefault("true")
     boolean commandsEnabled();
 

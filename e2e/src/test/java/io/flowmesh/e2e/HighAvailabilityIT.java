@@ -36,6 +36,9 @@ import org.junit.jupiter.api.TestInstance;
  * {@code read_committed} output. The paused leader, resumed, publishes nothing and touches nothing.
  * The same cluster has two checkpoint coordinators: killing the leading one, the standby takes
  * over, resumes checkpointing above every id used before, and the output stays exactly once.
+ * And two dispatchers: a standby refuses control calls (gRPC and REST) naming the leader; killing
+ * the leading one mid-job, a submission made during the failover through the failing-over client
+ * runs exactly once, the new leader lists the running job, and both jobs' outputs are exactly once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HighAvailabilityIT {
@@ -154,6 +157,97 @@ class HighAvailabilityIT {
         cluster.restart(role);
     }
 
+    @Test
+    void killedDispatcherIsReplacedAndASubmissionDuringTheFailoverRunsOnce() throws Exception {
+        Lease before = awaitLease("dispatcher", l -> true);
+        String leaderRole = role(before.address());
+        String standbyAddress = cluster.processes().stream().filter(p -> p.role().startsWith("dispatcher") && !p.role().equals(leaderRole))
+                .findFirst().orElseThrow().address(ManagedProcess.GRPC).orElseThrow();
+        boolean killed = false;
+        try (DispatcherClient failover = new DispatcherClient(cluster.dispatchers())) {
+            String in = "ha-in-" + UUID.randomUUID().toString().substring(0, 8);
+            String out = in.replace("ha-in-", "ha-out-");
+            String in2 = in + "-during";
+            String out2 = out + "-during";
+            CountJob.prepare(cluster.kafka(), RECORDS, in, out);
+            CountJob.prepare(cluster.kafka(), RECORDS, in2, out2);
+            // ~20 s of input: it must still run after the takeover (lease 3 s)
+            String jobId = failover.submit(artifact.getUri(), CountJob.EXAMPLE_CLASS, 2, List.of("--in", in, "--out", out, "--checkpoint-ms",
+                    "500", "--records-per-second", "750")).getJobId();
+            failover.awaitStatus(jobId, JobStatus.RUNNING, Duration.ofSeconds(60));
+            CountJob.awaitCompletedCheckpoint(cluster.kafka(), jobId, 0, Duration.ofSeconds(30));
+
+            // a standby refuses control calls, naming the leader, and does nothing
+            io.grpc.ManagedChannel toStandby = io.grpc.netty.NettyChannelBuilder.forTarget(standbyAddress).usePlaintext().build();
+            try {
+                io.grpc.StatusRuntimeException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                        () -> io.flowmesh.proto.DispatcherServiceGrpc.newBlockingStub(toStandby).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+                                .cancelJob(io.flowmesh.proto.JobIdRequest.newBuilder().setJobId(jobId).build()),
+                        io.grpc.StatusRuntimeException.class);
+                assertThat(refused).as("CancelJob on the standby").isNotNull();
+                assertThat(refused.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+                assertThat(refused.getStatus().getDescription()).contains("is a standby").contains(before.address());
+                assertThat(io.grpc.Status.trailersFromThrowable(refused).get(DispatcherClient.LEADER)).isEqualTo(before.address());
+                // reads are served by the standby from its own registry
+                assertThat(io.flowmesh.proto.DispatcherServiceGrpc.newBlockingStub(toStandby).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+                        .getJob(io.flowmesh.proto.JobIdRequest.newBuilder().setJobId(jobId).build()).getSummary().getStatus()).isEqualTo(JobStatus.RUNNING);
+            } finally {
+                toStandby.shutdownNow();
+            }
+            java.net.http.HttpResponse<String> rest = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create("http://" + standbyAddress + "/jobs/" + jobId + "?mode=cancel"))
+                    .method("PATCH", java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(rest.statusCode()).as(rest.body()).isEqualTo(503);
+            assertThat(rest.body()).contains("is a standby").contains("http://" + before.address());
+            assertThat(rest.headers().firstValue("flowmesh-dispatcher-leader")).contains("http://" + before.address());
+            int jobsBefore = failover.withFailover(st -> st.listJobs(io.flowmesh.proto.ListJobsRequest.newBuilder().setIncludeTerminal(true).build()))
+                    .getJobsCount();
+
+            cluster.kill9(leaderRole);
+            killed = true;
+            long killedAt = System.currentTimeMillis();
+            Lease atSubmit = awaitLease("dispatcher", l -> true);
+            String jobId2 = failover.submit(artifact.getUri(), CountJob.EXAMPLE_CLASS, 2, List.of("--in", in2, "--out", out2, "--checkpoint-ms",
+                    "500", "--records-per-second", "1500")).getJobId();
+            long acceptedAt = System.currentTimeMillis();
+            assertThat(atSubmit.epoch()).as("the submission started before a new dispatcher led").isEqualTo(before.epoch());
+            Lease after = awaitLease("dispatcher", l -> l.epoch() > before.epoch());
+            assertThat(after.address()).isEqualTo(standbyAddress);
+            assertThat(failover.address()).as("the client's dispatcher after the failover").isEqualTo(standbyAddress);
+            System.out.printf("dispatcher failover: kill -9 of the leading dispatcher to a submission accepted by the new leader: %.1f s (lease %s)%n",
+                    (acceptedAt - killedAt) / 1000.0, LEASE);
+
+            // the new leader lists the running job and the one submitted during the failover, exactly once each
+            try (DispatcherClient newLeader = new DispatcherClient(after.address())) {
+                List<io.flowmesh.proto.JobSummary> jobs = newLeader.stub().listJobs(io.flowmesh.proto.ListJobsRequest.newBuilder()
+                        .setIncludeTerminal(true).build()).getJobsList();
+                assertThat(jobs).as("every job the new leader knows").hasSize(jobsBefore + 1);
+                assertThat(jobs.stream().filter(j -> j.getJobId().equals(jobId2))).hasSize(1);
+                assertThat(newLeader.stub().getJob(io.flowmesh.proto.JobIdRequest.newBuilder().setJobId(jobId).build()).getSummary().getStatus())
+                        .as("the job that ran through the failover, on the new leader").isIn(JobStatus.RUNNING, JobStatus.FINISHED);
+            }
+            // the same submission again (a client that lost the answer retries with the job id it chose): that job, not a second one
+            try (DispatcherClient newLeader = new DispatcherClient(after.address())) {
+                io.flowmesh.proto.SubmitJobResponse again = newLeader.stub().submitJob(io.flowmesh.proto.SubmitJobRequest.newBuilder()
+                        .setArtifactUri(artifact.getUri()).setEntryClass(CountJob.EXAMPLE_CLASS).setParallelism(2)
+                        .addAllArgs(List.of("--in", in2, "--out", out2, "--checkpoint-ms", "500", "--records-per-second", "1500"))
+                        .setJobId(jobId2).build());
+                assertThat(again.getJobId()).isEqualTo(jobId2);
+                assertThat(newLeader.stub().listJobs(io.flowmesh.proto.ListJobsRequest.newBuilder().setIncludeTerminal(true).build()).getJobsCount())
+                        .as("jobs after the repeated submission").isEqualTo(jobsBefore + 1);
+            }
+            assertThat(lifecycle(jobId2).stream().filter(LifecycleEvent::hasJobSubmitted)).as("JobSubmitted events of the job submitted during the failover")
+                    .hasSize(1);
+
+            finishesExactlyOnce(failover, jobId, out);
+            finishesExactlyOnce(failover, jobId2, out2);
+        } finally {
+            if (killed) {
+                cluster.restart(leaderRole); // back as a standby
+            }
+        }
+    }
+
     private String submit(String in, String out) throws Exception {
         // 2 sources at 1,500 records/s each: ~10 s of input (longer than a failover), checkpoints every 500 ms
         return submit(in, out, RATE);
@@ -167,6 +261,10 @@ class HighAvailabilityIT {
     }
 
     private void finishesExactlyOnce(String jobId, String out) throws Exception {
+        finishesExactlyOnce(client, jobId, out);
+    }
+
+    private void finishesExactlyOnce(DispatcherClient client, String jobId, String out) throws Exception {
         JobDetails done = client.awaitTerminal(jobId, Duration.ofSeconds(90));
         assertThat(done.getSummary().getStatus()).as(done.getFailureCause()).isEqualTo(JobStatus.FINISHED);
         CountJob.assertExactly(CountJob.committedOutput(cluster.kafka(), out, RECORDS), CountJob.expectedCounts(RECORDS),

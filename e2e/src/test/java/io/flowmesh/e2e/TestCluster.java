@@ -52,7 +52,11 @@ final class TestCluster implements AutoCloseable {
         return start(name, serviceConfig, false);
     }
 
-    /** As {@link #start(String, Map)}; with {@code highAvailability} a second, standby JobManager ({@code jobmanager-2}) and HA type s3. */
+    /**
+     * As {@link #start(String, Map)}; with {@code highAvailability} a second, standby JobManager
+     * ({@code jobmanager-2}), coordinator ({@code coordinator-2}) and dispatcher ({@code dispatcher-2})
+     * and HA type s3.
+     */
     static TestCluster start(String name, Map<String, String> serviceConfig, boolean highAvailability) throws Exception {
         Path home = home();
         Path runDir = home.resolve("e2e/target/clusters/" + name);
@@ -65,7 +69,7 @@ final class TestCluster implements AutoCloseable {
             serviceConfig.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
             Files.writeString(config, text);
         }
-        int base = freePortBlock(14);
+        int base = freePortBlock(15);
         LocalClusterOptions options = LocalClusterOptions.defaults(home).withRunDir(runDir)
                 .withKafkaPort(base).withKafkaControllerPort(base + 1).withS3Port(base + 2)
                 .withDispatcherPort(base + 3).withJobManagerPort(base + 4).withCoordinatorPort(base + 5)
@@ -97,6 +101,11 @@ final class TestCluster implements AutoCloseable {
 
     String dispatcher() {
         return state.dispatcherAddress();
+    }
+
+    /** Every dispatcher's gRPC address, comma-separated: the first one, then (HA) {@code dispatcher-2}. */
+    String dispatchers() {
+        return state.process("dispatcher-2").flatMap(p -> p.address(ManagedProcess.GRPC)).map(d -> dispatcher() + "," + d).orElse(dispatcher());
     }
 
     String kafka() {

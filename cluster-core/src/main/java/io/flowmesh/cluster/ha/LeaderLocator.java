@@ -15,6 +15,8 @@ public final class LeaderLocator {
     public static final String JOBMANAGER = "jobmanager";
     /** The component name of the checkpoint coordinator's lease. */
     public static final String COORDINATOR = "coordinator";
+    /** The component name of the dispatcher's lease (its address: the gRPC and REST endpoint clients use). */
+    public static final String DISPATCHER = "dispatcher";
 
     private final String configuredAddress;
     private final LeaderRetrieval retrieval;

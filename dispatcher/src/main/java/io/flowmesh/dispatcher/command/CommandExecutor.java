@@ -45,6 +45,16 @@ public class CommandExecutor {
         };
     }
 
+    /**
+     * The job id of a submit command: derived from its command id (a name-based UUID), so that a
+     * command executed again — after the dispatcher died between running it and writing its result —
+     * resumes the same job instead of starting a second one ({@link JobSubmitter}).
+     */
+    static String jobIdOf(String commandId) {
+        return java.util.UUID.nameUUIDFromBytes(("flowmesh-command:" + commandId).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString().replace("-", "");
+    }
+
     static CommandResult error(String commandId, String operation, String code, String message) {
         return CommandResult.newBuilder().setCommandId(commandId).setOperation(operation).setOk(false).setErrorCode(code)
                 .setError(message).setTimestampMs(System.currentTimeMillis()).build();
@@ -57,7 +67,8 @@ public class CommandExecutor {
             switch (command.getCommandCase()) {
                 case SUBMIT -> {
                     SubmitJobCommand s = command.getSubmit();
-                    result.setJobId(submitter.submit(SubmitJobRequest.newBuilder().setArtifactUri(s.getArtifactUri())
+                    result.setJobId(submitter.submit(SubmitJobRequest.newBuilder().setJobId(jobIdOf(command.getCommandId()))
+                            .setArtifactUri(s.getArtifactUri())
                             .setEntryClass(s.getEntryClass()).addAllArgs(s.getArgsList()).setParallelism(s.getParallelism())
                             .putAllConfiguration(s.getConfigurationMap()).setSavepointPath(s.getSavepointPath())
                             .setAllowNonRestoredState(s.getAllowNonRestoredState()).build()).getJobId());

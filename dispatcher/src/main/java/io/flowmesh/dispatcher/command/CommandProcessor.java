@@ -7,6 +7,7 @@ import io.flowmesh.dispatcher.DispatcherMetrics;
 import io.flowmesh.dispatcher.command.CommandCodec.Decoded;
 import io.flowmesh.dispatcher.command.CommandCodec.Format;
 import io.flowmesh.dispatcher.command.CommandCodec.MalformedCommandException;
+import io.flowmesh.dispatcher.ha.DispatcherLeadership;
 import io.flowmesh.proto.Command;
 import io.flowmesh.proto.CommandResult;
 import io.quarkus.runtime.ShutdownEvent;
@@ -22,6 +23,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -56,6 +59,15 @@ import org.jboss.logging.Logger;
  * without an id, and a command the cluster refuses get an error result; none stops the consumer and
  * none is retried. A result that cannot be written (Kafka down) is retried from the first
  * uncommitted command, without executing anything again.
+ *
+ * <p>With high availability only the leading dispatcher reads the topic ({@link DispatcherLeadership}):
+ * each grant starts a fresh session (results rebuilt, reading from the group's committed offsets,
+ * which the previous leader committed after each result), each revocation ends it; before every
+ * command the session checks that this dispatcher still leads with the epoch it was granted, so a
+ * deposed (paused) leader executes nothing after its lease ran out. Ids stay answered once across a
+ * failover with the same one window as a restart (a leader that died after running a command and
+ * before writing its result); for a submission even that window is closed, as its job id is derived
+ * from the command id ({@link CommandExecutor}) and a resubmission of a known job id is not run again.
  */
 @Singleton
 public class CommandProcessor {
@@ -76,27 +88,80 @@ public class CommandProcessor {
     @Inject
     DispatcherMetrics metrics;
 
+    @Inject
+    DispatcherLeadership leadership;
+
     /** Every command id answered, with its (first) result. Written by the processor thread only. */
     private final Map<String, CommandResult> answered = new ConcurrentHashMap<>();
     /** Ids whose result is in {@link #answered} but not yet written to the topic. */
     private final Set<String> unwritten = new HashSet<>();
-    private volatile boolean running = true;
+    private volatile boolean running;
     private volatile boolean ready;
+    /** The epoch of the current session: the leadership it reads commands under. */
+    private volatile long epoch;
     private Thread thread;
-    private KafkaConsumer<String, byte[]> consumer;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    /** Starts and stops sessions, one at a time, off the election's thread. */
+    private final ExecutorService sessions = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "flowmesh-commands-sessions");
+        t.setDaemon(true);
+        return t;
+    });
 
     void onStart(@Observes StartupEvent ev) {
         if (!config.commandsEnabled()) {
             LOG.info("the command topic is disabled (flowmesh.dispatcher.commands-enabled=false)");
             return;
         }
+        if (!leadership.enabled()) {
+            startSession(1);
+            return;
+        }
+        leadership.addListener(new DispatcherLeadership.Listener() {
+            @Override
+            public void granted(long granted) {
+                onSessionThread(() -> {
+                    stopSession();
+                    startSession(granted);
+                });
+            }
+
+            @Override
+            public void revoked() {
+                onSessionThread(CommandProcessor.this::stopSession);
+            }
+        });
+    }
+
+    /** Runs the task on the sessions' thread; nothing once the dispatcher shuts down (onStop ends the session itself). */
+    private void onSessionThread(Runnable task) {
+        try {
+            sessions.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down: the election releases the lease after onStop stopped the session
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        sessions.shutdownNow();
+        stopSession();
+    }
+
+    /** A fresh session under {@code granted}: the answered ids are rebuilt from the results topic. */
+    private synchronized void startSession(long granted) {
+        epoch = granted;
+        answered.clear();
+        unwritten.clear();
+        ready = false;
+        running = true;
         thread = new Thread(this::run, "flowmesh-commands");
         thread.setDaemon(true);
         thread.start();
     }
 
-    void onStop(@Observes ShutdownEvent ev) {
+    private synchronized void stopSession() {
         running = false;
+        ready = false;
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
@@ -107,6 +172,7 @@ public class CommandProcessor {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            thread = null;
         }
     }
 
@@ -143,6 +209,13 @@ public class CommandProcessor {
                 while (running) {
                     try {
                         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                            if (!leadership.hasLeadership(epoch)) {
+                                // fenced: the lease ran out (a pause, or S3 unreachable); the next leader reads from the committed offset
+                                LOG.warnf("no longer leading with epoch %d: stopped reading commands before %s-%d@%d", epoch, record.topic(),
+                                        record.partition(), record.offset());
+                                running = false;
+                                break;
+                            }
                             if (!handle(record, producer)) {
                                 rewind();
                                 break;
@@ -159,6 +232,7 @@ public class CommandProcessor {
                 }
             } finally {
                 consumer.close(Duration.ofSeconds(5));
+                consumer = null;
             }
         } catch (WakeupException e) {
             // closing

@@ -79,9 +79,6 @@ public class JarsResource {
             @QueryParam("savepointPath") String savepointPathQuery, @QueryParam("allowNonRestoredState") Boolean allowNonRestoredQuery) {
         JarStore.Jar jar = jars.get(jarId).orElseThrow(() -> RestException.badRequest("Jar file " + jarId + " does not exist."));
         RestModel.JarRunRequest r = body == null ? new RestModel.JarRunRequest(null, null, null, null, null, null, null, null, null) : body;
-        if (r.jobId() != null && !r.jobId().isEmpty()) {
-            throw RestException.badRequest("jobId is not supported: Flowmesh assigns job ids");
-        }
         String entryClass = first(r.entryClass(), entryClassQuery);
         List<String> args = r.programArgsList() != null && !r.programArgsList().isEmpty() ? r.programArgsList()
                 : r.programArgs() != null ? tokenize(r.programArgs())
@@ -96,13 +93,19 @@ public class JarsResource {
         SubmitJobRequest.Builder request = SubmitJobRequest.newBuilder().setArtifactUri(jar.artifactUri())
                 .setEntryClass(entryClass == null ? (jar.entryClass() == null ? "" : jar.entryClass()) : entryClass)
                 .addAllArgs(args).setParallelism(parallelism == null || parallelism < 0 ? 0 : parallelism)
-                .setSavepointPath(savepoint == null ? "" : savepoint).setAllowNonRestoredState(allowNonRestored);
+                .setSavepointPath(savepoint == null ? "" : savepoint).setAllowNonRestoredState(allowNonRestored)
+                // Flink's fixed job id: a retried run of the same id is answered with that job, never run twice
+                .setJobId(r.jobId() == null ? "" : r.jobId().strip());
         if (r.flinkConfiguration() != null) {
             request.putAllConfiguration(r.flinkConfiguration());
         }
         try {
             return new RestModel.JarRunResponse(submitter.submit(request.build()).getJobId());
         } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT && e.getStatus().getDescription() != null
+                    && e.getStatus().getDescription().startsWith("job id")) {
+                throw RestException.badRequest(e.getStatus().getDescription());
+            }
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND && e.getStatus().getDescription() != null
                     && !e.getStatus().getDescription().startsWith("no artifact")) {
                 throw RestException.badRequest(e.getStatus().getDescription());

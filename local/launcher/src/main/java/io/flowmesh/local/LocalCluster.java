@@ -139,7 +139,7 @@ public final class LocalCluster {
 
     /**
      * With high availability ({@code local up --ha}): the role of the process that leads
-     * {@code component} ({@code jobmanager} or {@code coordinator}) now, as its lease in the local
+     * {@code component} ({@code jobmanager}, {@code coordinator} or {@code dispatcher}) now, as its lease in the local
      * S3 server names it; empty when nobody leads or the cluster runs without HA.
      */
     public static Optional<String> leaderRole(LocalClusterState state, String component) {
@@ -230,6 +230,8 @@ public final class LocalCluster {
             lines.put("Dispatcher (gRPC)", state.dispatcherAddress());
             lines.put("REST / Web UI", p.address(ManagedProcess.HTTP).orElse("-"));
         });
+        state.process("dispatcher-2").ifPresent(p -> lines.put("Dispatcher 2 (HA; gRPC, REST / Web UI)",
+                p.address(ManagedProcess.GRPC).orElse("-") + ", " + p.address(ManagedProcess.HTTP).orElse("-")));
         state.process("jobmanager").ifPresent(p -> lines.put("JobManager", p.address(ManagedProcess.HTTP).orElse("-")));
         state.process("jobmanager-2").ifPresent(p -> lines.put("JobManager 2 (HA)", p.address(ManagedProcess.HTTP).orElse("-")));
         state.process("coordinator").ifPresent(p ->

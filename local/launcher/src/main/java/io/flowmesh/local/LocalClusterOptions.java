@@ -49,7 +49,7 @@ public record LocalClusterOptions(
     public static final int DEFAULT_DATA_PORT_BASE = 6120;
     public static final int DEFAULT_TASKMANAGERS = 2;
     public static final int DEFAULT_SLOTS = 2;
-    /** With high availability: the second JobManager's port (the second coordinator's is the next). */
+    /** With high availability: the second JobManager's port (the second coordinator's is the next, the second dispatcher's the one after). */
     public static final int DEFAULT_STANDBY_JOBMANAGER_PORT = 8084;
 
     public LocalClusterOptions {
@@ -109,6 +109,7 @@ public record LocalClusterOptions(
             if (highAvailability) {
                 ports.put("--standby-jobmanager-port", standbyJobManagerPort);
                 ports.put("--standby-jobmanager-port (+1: coordinator-2)", standbyCoordinatorPort());
+                ports.put("--standby-jobmanager-port (+2: dispatcher-2)", standbyDispatcherPort());
             }
             ports.put("--coordinator-port", coordinatorPort);
             for (int k = 1; k <= taskManagers; k++) {
@@ -199,7 +200,8 @@ public record LocalClusterOptions(
 
     /**
      * High availability ({@code high-availability.type: s3} for every service): a second, standby
-     * JobManager on {@link #standbyJobManagerPort}; the services find the leader by its lease.
+     * JobManager on {@link #standbyJobManagerPort}, coordinator on {@link #standbyCoordinatorPort} and
+     * dispatcher on {@link #standbyDispatcherPort}; the services and clients find each leader by its lease.
      */
     public LocalClusterOptions withHighAvailability(boolean v) {
         return new LocalClusterOptions(home, runDir, kafkaPort, kafkaControllerPort, s3Port, dispatcherPort,
@@ -212,7 +214,12 @@ public record LocalClusterOptions(
         return standbyJobManagerPort + 1;
     }
 
-    /** The standby JobManager's port; the standby coordinator takes the next one. */
+    /** With high availability: the second dispatcher's port (gRPC, REST and Web UI), two after the standby JobManager's. */
+    public int standbyDispatcherPort() {
+        return standbyJobManagerPort + 2;
+    }
+
+    /** The standby JobManager's port; the standby coordinator takes the next one, the standby dispatcher the one after. */
     public LocalClusterOptions withStandbyJobManagerPort(int v) {
         return new LocalClusterOptions(home, runDir, kafkaPort, kafkaControllerPort, s3Port, dispatcherPort,
                 jobManagerPort, coordinatorPort, taskManagerPortBase, dataPortBase, taskManagers,
@@ -238,7 +245,7 @@ public record LocalClusterOptions(
             int n = Math.max(1, taskManagers);
             return new LocalClusterOptions(home, runDir, freePort(held), freePort(held), freePort(held),
                     freePort(held), freePort(held), freePort(held), freeRangeBase(held, n),
-                    freeRangeBase(held, n), taskManagers, slotsPerTaskManager, startServices, freeRangeBase(held, 2) + 1, highAvailability);
+                    freeRangeBase(held, n), taskManagers, slotsPerTaskManager, startServices, freeRangeBase(held, 3) + 1, highAvailability);
         } finally {
             for (ServerSocket s : held) {
                 try {

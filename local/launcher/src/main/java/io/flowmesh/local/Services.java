@@ -49,13 +49,23 @@ final class Services {
         return List.of("dispatcher", "jobmanager-svc", "checkpoint-coordinator", "taskmanager-svc");
     }
 
-    /** The services in start order: dispatcher, jobmanager, coordinator, taskmanager-1..N. */
+    /**
+     * The services in start order: dispatcher, jobmanager, coordinator, taskmanager-1..N; with high
+     * availability dispatcher-2, jobmanager-2 and coordinator-2 after the first of their kind.
+     */
     static List<Service> plan(LocalClusterOptions o, String java) {
         String jobManager = "127.0.0.1:" + o.jobManagerPort();
         List<Service> services = new ArrayList<>();
-        services.add(service(o, java, "dispatcher", "dispatcher", o.dispatcherPort(),
-                List.of("-Dflowmesh.dispatcher.jobmanager-address=" + jobManager,
-                        "-Dflowmesh.dispatcher.coordinator-address=127.0.0.1:" + o.coordinatorPort()), null));
+        List<String> dispatcherProperties = List.of("-Dflowmesh.dispatcher.jobmanager-address=" + jobManager,
+                "-Dflowmesh.dispatcher.coordinator-address=127.0.0.1:" + o.coordinatorPort());
+        services.add(service(o, java, "dispatcher", "dispatcher", o.dispatcherPort(), o.highAvailability()
+                ? plus(dispatcherProperties, "-Dflowmesh.dispatcher.advertised-address=127.0.0.1:" + o.dispatcherPort())
+                : dispatcherProperties, null));
+        if (o.highAvailability()) {
+            // started second: the first dispatcher takes the lease first and leads, this one stands by
+            services.add(service(o, java, "dispatcher-2", "dispatcher", o.standbyDispatcherPort(),
+                    plus(dispatcherProperties, "-Dflowmesh.dispatcher.advertised-address=127.0.0.1:" + o.standbyDispatcherPort()), null));
+        }
         services.add(service(o, java, "jobmanager", "jobmanager-svc", o.jobManagerPort(), o.highAvailability()
                 ? List.of("-Dflowmesh.jobmanager.advertised-address=127.0.0.1:" + o.jobManagerPort()) : List.of(), null));
         if (o.highAvailability()) {
@@ -81,6 +91,12 @@ final class Services {
                     "127.0.0.1:" + o.dataPort(k)));
         }
         return services;
+    }
+
+    private static List<String> plus(List<String> list, String more) {
+        List<String> all = new ArrayList<>(list);
+        all.add(more);
+        return all;
     }
 
     private static Service service(LocalClusterOptions o, String java, String role, String module, int port,

@@ -85,6 +85,35 @@ class LocalClusterOptionsTest {
     }
 
     @Test
+    void highAvailabilityStartsAStandbyDispatcherTwoPortsAfterTheStandbyJobManager() {
+        LocalClusterOptions o = LocalClusterOptions.defaults(home).withHighAvailability(true);
+        assertEquals(8086, o.standbyDispatcherPort());
+        assertEquals(8086, o.ports().get("--standby-jobmanager-port (+2: dispatcher-2)"));
+        List<Services.Service> plan = Services.plan(o, "java");
+        assertEquals(List.of("dispatcher", "dispatcher-2", "jobmanager", "jobmanager-2", "coordinator", "coordinator-2", "taskmanager-1",
+                "taskmanager-2"), plan.stream().map(Services.Service::role).toList());
+        Services.Service first = plan.get(0);
+        Services.Service standby = plan.get(1);
+        assertTrue(first.command().contains("-Dflowmesh.dispatcher.advertised-address=127.0.0.1:8081"), first.command().toString());
+        assertTrue(standby.command().contains("-Dflowmesh.dispatcher.advertised-address=127.0.0.1:8086"), standby.command().toString());
+        assertTrue(standby.command().contains("-Dquarkus.http.port=8086"), standby.command().toString());
+        assertTrue(standby.command().contains("-Dhigh-availability.type=s3"), standby.command().toString());
+        assertTrue(standby.command().contains("-Dflowmesh.dispatcher.jobmanager-address=127.0.0.1:8082"), standby.command().toString());
+        assertEquals("127.0.0.1:8086", standby.addresses().get(ManagedProcess.GRPC));
+        // without HA: one dispatcher, no advertised address, as before
+        List<Services.Service> single = Services.plan(LocalClusterOptions.defaults(home), "java");
+        assertEquals(1, single.stream().filter(s -> s.role().startsWith("dispatcher")).count());
+        assertTrue(single.get(0).command().stream().noneMatch(c -> c.contains("advertised-address")), single.get(0).command().toString());
+    }
+
+    @Test
+    void freePortsWithHighAvailabilityKeepTheStandbyPortsApart() {
+        LocalClusterOptions o = LocalClusterOptions.defaults(home).withHighAvailability(true).withFreePorts();
+        var ports = o.ports().values();
+        assertEquals(ports.size(), new HashSet<>(ports).size());
+    }
+
+    @Test
     void theDispatcherIsToldWhereTheJobManagerAndTheCoordinatorListen() {
         LocalClusterOptions o = LocalClusterOptions.defaults(home).withJobManagerPort(18082).withCoordinatorPort(18083);
         Services.Service dispatcher = Services.plan(o, "java").stream().filter(s -> s.role().equals("dispatcher")).findFirst().orElseThrow();
