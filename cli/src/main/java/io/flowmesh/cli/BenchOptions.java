@@ -36,7 +36,7 @@ final class BenchOptions {
     Path jar;
 
     @Option(names = "-D", paramLabel = "<key=value>", mapFallbackValue = "",
-            description = "A configuration key of the benchmark job (e.g. -Dflowmesh.input.max-watermark-drift=-1); repeatable; "
+            description = "A configuration key of the benchmark job (e.g. -Dflowmesh.input.max-watermark-drift=1s); repeatable; "
                     + "the benchmark's own keys (checkpoint interval, W5's restart strategy) take precedence.")
     java.util.Map<String, String> configuration = new java.util.LinkedHashMap<>();
 
