@@ -12,14 +12,14 @@ import java.util.Map;
  * @param creditsPerChannel buffers a remote input channel grants its producer
  * @param maxWatermarkDriftMillis how far (event time) one input channel's watermark may run ahead of
  *     the slowest input's in a subtask with event-time windows before that channel is held back
- *     ({@value #MAX_WATERMARK_DRIFT_KEY}; default -1: never held back)
+ *     ({@value #MAX_WATERMARK_DRIFT_KEY}, default 1 s; negative: never held back)
  */
 public record TaskSettings(int bufferSize, long bufferTimeoutMillis, int creditsPerChannel, long maxWatermarkDriftMillis) {
     public static final String MAX_WATERMARK_DRIFT_KEY = "flowmesh.input.max-watermark-drift";
     public static final TaskSettings DEFAULTS = new TaskSettings(32 * 1024, 100, 8);
 
     public TaskSettings(int bufferSize, long bufferTimeoutMillis, int creditsPerChannel) {
-        this(bufferSize, bufferTimeoutMillis, creditsPerChannel, -1);
+        this(bufferSize, bufferTimeoutMillis, creditsPerChannel, 1000);
     }
 
     /** Applies the job's configuration (Flink keys) over these settings. */

@@ -46,9 +46,17 @@ public final class TimeWindow extends Window implements Serializable {
         return o instanceof TimeWindow w && w.start == start && w.end == end;
     }
 
+    /**
+     * Mixes all bits of start and end (as Flink's {@code longToIntWithBitMixing}): aligned windows have
+     * starts that are multiples of their size, and a plain {@code start * 31 + end} then shares its low
+     * bits across every window — hash maps and sets of windows fall into a few buckets.
+     */
     @Override
     public int hashCode() {
-        return Long.hashCode(start) * 31 + Long.hashCode(end);
+        long h = (start * 31 + end) * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        return (int) (h ^ (h >>> 32));
     }
 
     @Override
