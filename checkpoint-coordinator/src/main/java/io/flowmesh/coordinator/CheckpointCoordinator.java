@@ -282,6 +282,12 @@ public class CheckpointCoordinator {
         switch (e.getEventCase()) {
             case ACKNOWLEDGE -> cps.acknowledge(now, e);
             case DECLINE -> cps.decline(now, e);
+            case INPUT_ENDED -> {
+                JobView job = jobs.get(e.getJobId());
+                if (job != null) {
+                    cps.inputEnded(now, e, job);
+                }
+            }
             default -> {
                 // our own trigger, completed and abort events coming back
             }

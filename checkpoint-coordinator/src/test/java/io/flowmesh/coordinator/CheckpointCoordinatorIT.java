@@ -135,6 +135,25 @@ class CheckpointCoordinatorIT {
     }
 
     @Test
+    void theFinalCheckpointIsTriggeredOnceEverySourceEndedNotAfterTheInterval() throws Exception {
+        String job = "aaaa0000000000000000000000000009";
+        bus.submit(job, Map.of("execution.checkpointing.interval", "1 h"));
+        bus.running(job, 0);
+        bus.inputEnded(job, 0, "v-source", 1);
+        bus.inputEnded(job, 1, "v-source", 0); // another attempt's: not counted
+        Thread.sleep(1500);
+        assertThat(bus.events(job)).as("one of two sources ended: nothing triggered before the 1 h interval").noneMatch(CheckpointEvent::hasTrigger);
+
+        long ended = System.currentTimeMillis();
+        bus.inputEnded(job, 0, "v-source", 0);
+        CheckpointEvent trigger = bus.awaitTrigger(job, 1);
+        assertThat(trigger.getTimestampMs() - ended).as("ms from the last source's end of input to the trigger").isLessThan(5_000);
+        assertThat(trigger.getTrigger().getType()).isEqualTo(CheckpointType.CHECKPOINT);
+        bus.jobStatus(job, JobStatus.FINISHED, 0);
+        bus.awaitAbort(job, 1);
+    }
+
+    @Test
     void periodicCheckpointsCompleteWithMetadataAndKeepNumRetained() throws Exception {
         String job = "aaaa0000000000000000000000000001";
         bus.submit(job, Map.of("execution.checkpointing.interval", "200 ms", "execution.checkpointing.min-pause", "300 ms",

@@ -197,6 +197,11 @@ final class TestBus implements AutoCloseable {
                 .build());
     }
 
+    void inputEnded(String jobId, int attempt, String vertexId, int subtask) throws Exception {
+        checkpoint(CheckpointEvent.newBuilder().setJobId(jobId).setAttempt(attempt).setTimestampMs(System.currentTimeMillis())
+                .setInputEnded(io.flowmesh.proto.SourceInputEnded.newBuilder().setVertexId(vertexId).setSubtaskIndex(subtask)).build());
+    }
+
     void decline(String jobId, long id, int attempt, String vertexId, int subtask, String cause) throws Exception {
         checkpoint(CheckpointEvent.newBuilder().setJobId(jobId).setCheckpointId(id).setAttempt(attempt).setTimestampMs(System.currentTimeMillis())
                 .setDecline(DeclineCheckpoint.newBuilder().setVertexId(vertexId).setSubtaskIndex(subtask).setCause(cause)).build());

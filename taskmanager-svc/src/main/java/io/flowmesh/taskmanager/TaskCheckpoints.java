@@ -14,6 +14,7 @@ import io.flowmesh.proto.CheckpointEvent;
 import io.flowmesh.proto.CheckpointingMode;
 import io.flowmesh.proto.DeclineCheckpoint;
 import io.flowmesh.proto.OperatorSubtaskState;
+import io.flowmesh.proto.SourceInputEnded;
 import io.flowmesh.proto.TaskDeploymentDescriptor;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.event.Observes;
@@ -228,6 +229,12 @@ public class TaskCheckpoints {
                         LifecycleEvents.describe(cause));
                 publish(event(checkpointId).setDecline(DeclineCheckpoint.newBuilder().setVertexId(tdd.getVertexId())
                         .setSubtaskIndex(tdd.getSubtaskIndex()).setCause(LifecycleEvents.describe(cause))).build());
+            }
+
+            @Override
+            public void inputEnded() {
+                publish(event(0).setInputEnded(SourceInputEnded.newBuilder().setVertexId(tdd.getVertexId())
+                        .setSubtaskIndex(tdd.getSubtaskIndex())).build());
             }
 
             private CheckpointEvent.Builder event(long checkpointId) {

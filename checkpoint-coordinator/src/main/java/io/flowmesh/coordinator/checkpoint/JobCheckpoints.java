@@ -27,7 +27,8 @@ import org.jboss.logging.Logger;
  * <li>A periodic checkpoint is triggered when the job is checkpointable and no checkpoint is
  *     pending, at the earliest {@code interval} after the job became checkpointable, {@code interval}
  *     after the previous trigger and {@code min-pause} after the previous checkpoint ended
- *     (completed or aborted).
+ *     (completed or aborted). Once every source subtask of the current attempt said its input ended
+ *     (it waits for the final checkpoint), the interval no longer counts: only {@code min-pause}.
  * <li>Ids: one more than the highest id ever seen for the job (on the checkpoints topic, in S3);
  *     savepoints and checkpoints share the sequence.
  * <li>Acknowledgements and declines count only for the pending id and its attempt; a subtask's
@@ -76,6 +77,9 @@ public final class JobCheckpoints {
     private long lastTriggerMs = Long.MIN_VALUE;
     private long lastEndMs = Long.MIN_VALUE;
     private long checkpointableSinceMs = -1;
+    /** Source subtasks ("vertex#subtask") of {@link #inputEndedAttempt} whose input ended. */
+    private final java.util.Set<String> inputEnded = new java.util.HashSet<>();
+    private int inputEndedAttempt = -1;
     private int consecutiveFailures;
     private boolean storageRecovered;
 
@@ -217,10 +221,44 @@ public final class JobCheckpoints {
         }
         CheckpointSettings s = settings.get();
         long interval = s.interval().orElseThrow().toMillis();
-        long due = Math.max(checkpointableSinceMs + interval, Math.max(sat(lastTriggerMs, interval), sat(lastEndMs, s.minPause().toMillis())));
+        long due = everySourceEnded(job) ? sat(lastEndMs, s.minPause().toMillis())
+                : Math.max(checkpointableSinceMs + interval, Math.max(sat(lastTriggerMs, interval), sat(lastEndMs, s.minPause().toMillis())));
         if (nowMs >= due) {
             trigger(nowMs, job, CheckpointType.CHECKPOINT, CheckpointStorage.checkpointLocation(s.checkpointsDir(), jobId, highestId + 1));
         }
+    }
+
+    /** A source subtask's input ended (from the topic): counted for the job's current attempt. */
+    public void inputEnded(long nowMs, CheckpointEvent e, JobView job) {
+        if (e.getAttempt() != job.attempt()) {
+            return;
+        }
+        if (inputEndedAttempt != e.getAttempt()) {
+            inputEnded.clear();
+            inputEndedAttempt = e.getAttempt();
+        }
+        inputEnded.add(e.getInputEnded().getVertexId() + "#" + e.getInputEnded().getSubtaskIndex());
+        if (everySourceEnded(job)) {
+            LOG.debugf("every source of job %s attempt %d reached the end of its input: the final checkpoint is due", jobId, job.attempt());
+        }
+    }
+
+    /** Every source subtask of the job's current attempt said its input ended. */
+    private boolean everySourceEnded(JobView job) {
+        if (inputEndedAttempt != job.attempt() || inputEnded.isEmpty() || job.graph().isEmpty()) {
+            return false;
+        }
+        for (var v : job.graph().get().getVerticesList()) {
+            if (!v.getIsSource()) {
+                continue;
+            }
+            for (int i = 0; i < v.getParallelism(); i++) {
+                if (!inputEnded.contains(v.getVertexId() + "#" + i)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static long sat(long base, long plus) {

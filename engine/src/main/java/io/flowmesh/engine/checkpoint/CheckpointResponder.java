@@ -26,4 +26,10 @@ public interface CheckpointResponder {
             boolean endOfInput);
 
     void decline(long checkpointId, Throwable cause);
+
+    /**
+     * A source subtask's input ended; it now waits for a checkpoint that covers its end (the final
+     * checkpoint), which the coordinator may trigger at once. Called once, on the task's thread.
+     */
+    default void inputEnded() {}
 }

@@ -591,6 +591,7 @@ public final class StreamTask implements Runnable {
     private void awaitFinalCheckpoint() throws Exception {
         inputEnded = true;
         flushAll();
+        checkpointResponder.inputEnded();
         while (!cancelled && !finalCheckpointCompleted && !stopRequested) {
             if (hasMail) {
                 processMail();
