@@ -7,6 +7,7 @@ import io.flowmesh.cluster.events.Topics;
 import io.flowmesh.cluster.storage.BlobStore;
 import io.flowmesh.engine.checkpoint.CheckpointBarrier;
 import io.flowmesh.engine.checkpoint.CheckpointResponder;
+import io.flowmesh.engine.checkpoint.CheckpointTimings;
 import io.flowmesh.engine.checkpoint.StateStorage;
 import io.flowmesh.engine.task.StreamTask;
 import io.flowmesh.proto.AcknowledgeCheckpoint;
@@ -215,12 +216,13 @@ public class TaskCheckpoints {
     private CheckpointResponder responder(TaskDeploymentDescriptor tdd) {
         return new CheckpointResponder() {
             @Override
-            public void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, long syncMillis, long asyncMillis,
+            public void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, CheckpointTimings timings,
                     boolean endOfInput) {
                 publish(event(checkpointId).setAcknowledge(AcknowledgeCheckpoint.newBuilder().setVertexId(tdd.getVertexId())
                         .setSubtaskIndex(tdd.getSubtaskIndex()).addAllOperatorStates(states).setStateSizeBytes(sizeBytes)
-                        .setSyncDurationMs(syncMillis).setAsyncDurationMs(asyncMillis).setSource(tdd.getInputsCount() == 0)
-                        .setEndOfInput(endOfInput)).build());
+                        .setSyncDurationMs(timings.syncMillis()).setAsyncDurationMs(timings.asyncMillis())
+                        .setStartDelayMs(timings.startDelayMillis()).setAlignmentDurationMs(timings.alignmentMillis())
+                        .setSource(tdd.getInputsCount() == 0).setEndOfInput(endOfInput)).build());
             }
 
             @Override

@@ -72,6 +72,9 @@ public final class JobCheckpoints {
     private PendingCheckpoint pending;
     /** A trigger read from the topic during replay that has neither completed nor been aborted. */
     private CheckpointEvent replayedPending;
+    /** Of {@link #replayedPending}: how many source subtasks acknowledged it, and how many of them with their input ended. */
+    private int replayedSourceAcks;
+    private int replayedSourceAcksAtEnd;
     /** Completed periodic checkpoints, oldest first (known from S3 at recovery, then kept live). */
     private final Deque<Retained> retained = new ArrayDeque<>();
     private long lastTriggerMs = Long.MIN_VALUE;
@@ -100,8 +103,20 @@ public final class JobCheckpoints {
         switch (e.getEventCase()) {
             case TRIGGER -> {
                 replayedPending = e;
+                replayedSourceAcks = 0;
+                replayedSourceAcksAtEnd = 0;
                 history.triggered(id, e.getTrigger().getType(), e.getTimestampMs(), e.getTrigger().getTargetLocation(), 0);
             }
+            case ACKNOWLEDGE -> {
+                if (replayedPending != null && replayedPending.getCheckpointId() == id && replayedPending.getAttempt() == e.getAttempt()
+                        && e.getAcknowledge().getSource()) {
+                    replayedSourceAcks++;
+                    if (e.getAcknowledge().getEndOfInput()) {
+                        replayedSourceAcksAtEnd++;
+                    }
+                }
+            }
+            case INPUT_ENDED -> recordInputEnded(e);
             case COMPLETED -> {
                 if (replayedPending != null && replayedPending.getCheckpointId() == id) {
                     replayedPending = null;
@@ -116,7 +131,7 @@ public final class JobCheckpoints {
                 history.failed(id, e.getTimestampMs(), e.getAbort().getCause());
             }
             default -> {
-                // acknowledgements and declines of finished checkpoints carry nothing to keep
+                // declines of finished checkpoints carry nothing to keep
             }
         }
     }
@@ -129,7 +144,9 @@ public final class JobCheckpoints {
     /**
      * Ends the checkpoint left pending by the previous run: {@code completed} when its
      * {@code _metadata} exists (the previous run died between writing it and publishing), else
-     * {@code abort} with its files discarded. Does not count as a failure.
+     * {@code abort} with its files discarded. Does not count as a failure. The completion says
+     * {@code end_of_input} when every source acknowledgement replayed for it did (the
+     * {@code _metadata} exists only once every subtask acknowledged, so all of them were replayed).
      */
     public void resolveReplayedPending(long nowMs, boolean metadataExists) {
         CheckpointEvent t = replayedPending;
@@ -140,8 +157,9 @@ public final class JobCheckpoints {
         String location = t.getTrigger().getTargetLocation();
         CheckpointType type = t.getTrigger().getType();
         if (metadataExists) {
+            boolean endOfInput = replayedSourceAcks > 0 && replayedSourceAcksAtEnd == replayedSourceAcks;
             actions.publish(event(t.getCheckpointId(), t.getAttempt(), nowMs).setCompleted(CheckpointCompleted.newBuilder()
-                    .setMetadataUri(CheckpointStorage.metadataUri(location)).setType(type)).build());
+                    .setMetadataUri(CheckpointStorage.metadataUri(location)).setType(type).setEndOfInput(endOfInput)).build());
             history.completed(t.getCheckpointId(), nowMs);
             LOG.infof("checkpoint %d of job %s was complete in S3 when the coordinator started: published its completion", t.getCheckpointId(), jobId);
         } else {
@@ -233,14 +251,22 @@ public final class JobCheckpoints {
         if (e.getAttempt() != job.attempt()) {
             return;
         }
+        recordInputEnded(e);
+        if (everySourceEnded(job)) {
+            LOG.debugf("every source of job %s attempt %d reached the end of its input: the final checkpoint is due", jobId, job.attempt());
+        }
+    }
+
+    /** Counts a source's notice for its attempt (a later attempt's first notice forgets the earlier attempt's). */
+    private void recordInputEnded(CheckpointEvent e) {
+        if (e.getAttempt() < inputEndedAttempt) {
+            return;
+        }
         if (inputEndedAttempt != e.getAttempt()) {
             inputEnded.clear();
             inputEndedAttempt = e.getAttempt();
         }
         inputEnded.add(e.getInputEnded().getVertexId() + "#" + e.getInputEnded().getSubtaskIndex());
-        if (everySourceEnded(job)) {
-            LOG.debugf("every source of job %s attempt %d reached the end of its input: the final checkpoint is due", jobId, job.attempt());
-        }
     }
 
     /** Every source subtask of the job's current attempt said its input ended. */
@@ -362,8 +388,9 @@ public final class JobCheckpoints {
                         .setEndOfInput(p.coversEndOfInput())).build());
         history.completed(p.id(), nowMs);
         actions.recordCompleted(jobId, p.type(), nowMs - p.triggerTimestampMs(), p.stateSizeBytes());
-        LOG.infof("completed %s %d of job %s (%d subtasks, %d bytes, %d ms)", p.type(), p.id(), jobId, p.totalSubtasks(), p.stateSizeBytes(),
-                nowMs - p.triggerTimestampMs());
+        LOG.infof("completed %s %d of job %s (%d subtasks, %d bytes, %d ms; longest start delay %d ms, longest alignment %d ms)", p.type(),
+                p.id(), jobId, p.totalSubtasks(), p.stateSizeBytes(), nowMs - p.triggerTimestampMs(), p.maxStartDelayMillis(),
+                p.maxAlignmentMillis());
         if (!p.isSavepoint()) {
             retained.addLast(new Retained(p.id(), p.location()));
             trimRetained(p.settings().numRetained());

@@ -171,4 +171,14 @@ public final class PendingCheckpoint {
     public long stateSizeBytes() {
         return stateSizeBytes;
     }
+
+    /** The longest start delay (trigger to first barrier) any subtask acknowledged, in ms. */
+    public long maxStartDelayMillis() {
+        return acks.values().stream().mapToLong(AcknowledgeCheckpoint::getStartDelayMs).max().orElse(0);
+    }
+
+    /** The longest barrier alignment any subtask acknowledged, in ms. */
+    public long maxAlignmentMillis() {
+        return acks.values().stream().mapToLong(AcknowledgeCheckpoint::getAlignmentDurationMs).max().orElse(0);
+    }
 }

@@ -15,6 +15,8 @@ import io.flowmesh.proto.JobStatus;
 import io.flowmesh.proto.JobStatusChanged;
 import io.flowmesh.proto.JobVertex;
 import io.flowmesh.proto.LifecycleEvent;
+import io.flowmesh.proto.SourceInputEnded;
+import io.flowmesh.proto.TriggerCheckpoint;
 import io.flowmesh.proto.TaskStatusChanged;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +34,15 @@ class JobCheckpointsTest {
     private static final String JOB = "dddd0000000000000000000000000004";
     private static final JobGraph GRAPH = JobGraph.newBuilder().setJobId(JOB)
             .addVertices(JobVertex.newBuilder().setVertexId("v").setName("Source: s -> Map").setParallelism(2).setMaxParallelism(128)
-                    .addOperatorIds("op")).build();
+                    .setIsSource(true).addOperatorIds("op")).build();
 
     private final List<String> calls = new ArrayList<>();
     private boolean metadataWriteFails;
     private final CheckpointActions actions = new CheckpointActions() {
         @Override
         public void publish(CheckpointEvent e) {
-            calls.add(e.getEventCase() + " " + e.getCheckpointId() + (e.hasAbort() ? ": " + e.getAbort().getCause() : ""));
+            calls.add(e.getEventCase() + " " + e.getCheckpointId() + (e.hasAbort() ? ": " + e.getAbort().getCause() : "")
+                    + (e.getCompleted().getEndOfInput() ? " (end of input)" : ""));
         }
 
         @Override
@@ -188,5 +191,54 @@ class JobCheckpointsTest {
                 .setAcknowledge(AcknowledgeCheckpoint.newBuilder().setVertexId("v").setSubtaskIndex(0)).build());
         assertThat(calls).containsExactly("TRIGGER 1", "ABORT 1: Checkpoint 1 was declined by subtask 1 of vertex v: java.io.IOException: boom",
                 "DISCARD chk-1", "DISCARD chk-1", "TRIGGER 2", "METADATA 2", "COMPLETED 2");
+    }
+
+    private static CheckpointEvent replayedTrigger(long id) {
+        return CheckpointEvent.newBuilder().setJobId(JOB).setCheckpointId(id)
+                .setTrigger(TriggerCheckpoint.newBuilder().setType(CheckpointType.CHECKPOINT).setTargetLocation("s3://b/checkpoints/" + JOB + "/chk-" + id))
+                .build();
+    }
+
+    private static CheckpointEvent replayedAck(long id, int subtask, boolean endOfInput) {
+        return CheckpointEvent.newBuilder().setJobId(JOB).setCheckpointId(id).setAcknowledge(AcknowledgeCheckpoint.newBuilder().setVertexId("v")
+                .setSubtaskIndex(subtask).setSource(true).setEndOfInput(endOfInput)).build();
+    }
+
+    private static CheckpointEvent inputEnded(int subtask) {
+        return CheckpointEvent.newBuilder().setJobId(JOB).setInputEnded(SourceInputEnded.newBuilder().setVertexId("v").setSubtaskIndex(subtask)).build();
+    }
+
+    @Test
+    void aCompletionRepublishedAfterARestartSaysEndOfInputWhenEverySourceAcknowledgedWithItsInputEnded() {
+        cps.replay(replayedTrigger(7));
+        cps.replay(replayedAck(7, 0, true));
+        cps.replay(replayedAck(7, 1, true));
+        cps.resolveReplayedPending(now, true);
+        JobCheckpoints other = new JobCheckpoints(JOB, 50, actions);
+        other.replay(replayedTrigger(8));
+        other.replay(replayedAck(8, 0, true));
+        other.replay(replayedAck(8, 1, false));
+        other.resolveReplayedPending(now, true);
+        assertThat(calls).containsExactly("COMPLETED 7 (end of input)", "COMPLETED 8");
+    }
+
+    @Test
+    void inputEndedNoticesReadWhileCatchingUpStillTriggerTheFinalCheckpointAtOnce() {
+        cps.replay(inputEnded(0));
+        cps.replay(inputEnded(1));
+        start(0); // interval 100 ms: without the notices nothing is due before 100 ms have passed
+        cps.tick(now, job);
+        assertThat(calls).containsExactly("TRIGGER 1");
+    }
+
+    @Test
+    void withOneSourceStillReadingNothingIsTriggeredBeforeTheInterval() {
+        cps.replay(inputEnded(0));
+        start(0);
+        cps.tick(now, job);
+        now += 50;
+        cps.tick(now, job);
+        assertThat(calls).isEmpty();
+        assertThat(nextTrigger()).isEqualTo(1);
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 public interface CheckpointResponder {
     CheckpointResponder NONE = new CheckpointResponder() {
         @Override
-        public void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, long syncMillis, long asyncMillis,
+        public void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, CheckpointTimings timings,
                 boolean endOfInput) {}
 
         @Override
@@ -22,8 +22,7 @@ public interface CheckpointResponder {
      * the subtask is a source whose input had ended before the barrier (it emits nothing after it);
      * false for every other subtask.
      */
-    void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, long syncMillis, long asyncMillis,
-            boolean endOfInput);
+    void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, CheckpointTimings timings, boolean endOfInput);
 
     void decline(long checkpointId, Throwable cause);
 

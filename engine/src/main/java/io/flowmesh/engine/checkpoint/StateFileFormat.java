@@ -41,7 +41,17 @@ public final class StateFileFormat {
         private final TreeMap<Integer, int[]> groupCounts = new TreeMap<>();
 
         public Writer(ClassLoader classLoader, Map<String, RecordSerializer<?>> registered, int maxParallelism) {
-            this.serializer = new DynamicSerializer(classLoader, registered);
+            this(new DynamicSerializer(classLoader, registered), maxParallelism);
+        }
+
+        /**
+         * Writes with {@code serializer}, which starts a new stream here (the file carries its own
+         * class definitions); reusing one serializer across files keeps its reflection and Fory's
+         * generated serializers. One writer at a time per serializer.
+         */
+        public Writer(DynamicSerializer serializer, int maxParallelism) {
+            serializer.startNewStream();
+            this.serializer = serializer;
             this.maxParallelism = maxParallelism;
         }
 

@@ -110,8 +110,8 @@ final class LocalCheckpointCoordinator implements AutoCloseable {
     CheckpointResponder responder(StreamTask[] task) {
         return new CheckpointResponder() {
             @Override
-            public void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, long syncMillis, long asyncMillis,
-                    boolean endOfInput) {
+            public void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes,
+                    io.flowmesh.engine.checkpoint.CheckpointTimings timings, boolean endOfInput) {
                 List<StreamTask> notify = null;
                 boolean finalCheckpoint = false;
                 synchronized (LocalCheckpointCoordinator.this) {

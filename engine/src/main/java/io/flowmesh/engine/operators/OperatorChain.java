@@ -10,6 +10,7 @@ import io.flowmesh.engine.metrics.OperatorMetricGroup;
 import io.flowmesh.engine.metrics.TaskMetricGroup;
 import io.flowmesh.engine.time.ProcessingTimeService;
 import io.flowmesh.api.serialization.RecordSerializer;
+import io.flowmesh.engine.serialization.DynamicSerializer;
 import io.flowmesh.engine.checkpoint.StateFileFormat;
 import io.flowmesh.engine.checkpoint.StateStorage;
 import io.flowmesh.engine.exchange.KeyGroupRangeAssignment;
@@ -199,6 +200,9 @@ public final class OperatorChain implements AutoCloseable {
         }
     }
 
+    /** Serializes every snapshot of this chain (task thread only): its class knowledge outlives each file. */
+    private DynamicSerializer snapshotSerializer;
+
     /** One operator's part of a checkpoint: its state file, not yet uploaded. */
     public record OperatorSnapshot(String operatorId, int keyGroupStart, int keyGroupEnd, byte[] bytes) {}
 
@@ -213,8 +217,11 @@ public final class OperatorChain implements AutoCloseable {
         int maxParallelism = runtimeContext.maxParallelism();
         int start = KeyGroupRangeAssignment.keyGroupRangeStart(maxParallelism, runtimeContext.parallelism(), runtimeContext.subtaskIndex());
         int end = KeyGroupRangeAssignment.keyGroupRangeEnd(maxParallelism, runtimeContext.parallelism(), runtimeContext.subtaskIndex());
+        if (snapshotSerializer == null) {
+            snapshotSerializer = new DynamicSerializer(classLoader, registered);
+        }
         if (sourceReader != null) {
-            StateFileFormat.Writer w = new StateFileFormat.Writer(classLoader, registered, maxParallelism);
+            StateFileFormat.Writer w = new StateFileFormat.Writer(snapshotSerializer, maxParallelism);
             try {
                 w.addOperatorState(sourceReader.snapshotState(checkpointId));
             } catch (Exception e) {
@@ -226,7 +233,7 @@ public final class OperatorChain implements AutoCloseable {
         }
         for (int i = 0; i < operators.size(); i++) {
             StreamOperator op = operators.get(i);
-            StateFileFormat.Writer w = new StateFileFormat.Writer(classLoader, registered, maxParallelism);
+            StateFileFormat.Writer w = new StateFileFormat.Writer(snapshotSerializer, maxParallelism);
             w.addOperatorState(op.snapshotOperatorState(checkpointId));
             HeapKeyedStateBackend backend = op.keyedStateBackend();
             if (backend != null) {

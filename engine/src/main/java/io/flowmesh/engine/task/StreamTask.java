@@ -17,6 +17,7 @@ import io.flowmesh.engine.exchange.ResultSubpartition;
 import io.flowmesh.engine.exchange.SubpartitionId;
 import io.flowmesh.engine.checkpoint.CheckpointBarrier;
 import io.flowmesh.engine.checkpoint.CheckpointResponder;
+import io.flowmesh.engine.checkpoint.CheckpointTimings;
 import io.flowmesh.engine.checkpoint.StateStorage;
 import io.flowmesh.engine.graph.ChainSpec;
 import io.flowmesh.api.eventtime.WatermarkStrategy;
@@ -159,7 +160,7 @@ public final class StreamTask implements Runnable {
                 if (barrier.type() == io.flowmesh.proto.CheckpointType.SAVEPOINT_STOP_DRAIN) {
                     chain.input().emitWatermark(Long.MAX_VALUE); // --drain: fire everything before the savepoint
                 }
-                performCheckpoint(barrier);
+                performCheckpoint(barrier, Math.max(0, System.currentTimeMillis() - barrier.timestamp()), 0);
                 if (barrier.stopsJob()) {
                     stopAfterCheckpoint = barrier.id();
                 }
@@ -230,7 +231,7 @@ public final class StreamTask implements Runnable {
      * snapshot of the chain, and uploads it on an upload thread; then acknowledges. A failure
      * declines the checkpoint (the job goes on).
      */
-    private void performCheckpoint(CheckpointBarrier barrier) {
+    private void performCheckpoint(CheckpointBarrier barrier, long startDelayMillis, long alignmentMillis) {
         long start = System.nanoTime();
         List<OperatorChain.OperatorSnapshot> snapshots;
         try {
@@ -269,8 +270,8 @@ public final class StreamTask implements Runnable {
                             .setSubtaskIndex(tdd.getSubtaskIndex()).setUri(uri).setSizeBytes(snap.bytes().length)
                             .setKeyGroupStart(snap.keyGroupStart()).setKeyGroupEnd(snap.keyGroupEnd()).build());
                 }
-                checkpointResponder.acknowledge(barrier.id(), states, size, syncMillis, (System.nanoTime() - asyncStart) / 1_000_000,
-                        endOfInput);
+                checkpointResponder.acknowledge(barrier.id(), states, size,
+                        new CheckpointTimings(startDelayMillis, alignmentMillis, syncMillis, (System.nanoTime() - asyncStart) / 1_000_000), endOfInput);
             } catch (Exception e) {
                 checkpointResponder.decline(barrier.id(), e);
             }
@@ -838,6 +839,9 @@ public final class StreamTask implements Runnable {
         private final boolean[] arrived;
         private final boolean[] blocked;
         private CheckpointBarrier current;
+        /** Of {@link #current}: when its first barrier arrived (nanoTime), and how late after the trigger (ms). */
+        private long firstBarrierNanos;
+        private long startDelayMillis;
         /** Barriers of this id and below are stale (done or aborted). */
         private long lastDone = -1;
 
@@ -869,6 +873,8 @@ public final class StreamTask implements Runnable {
             }
             if (current == null) {
                 current = b;
+                firstBarrierNanos = System.nanoTime();
+                startDelayMillis = Math.max(0, System.currentTimeMillis() - b.timestamp());
             }
             if (!arrived[channel]) {
                 arrived[channel] = true;
@@ -898,8 +904,9 @@ public final class StreamTask implements Runnable {
                 }
             }
             CheckpointBarrier b = current;
+            long alignmentMillis = (System.nanoTime() - firstBarrierNanos) / 1_000_000;
             release(b.id());
-            performCheckpoint(b);
+            performCheckpoint(b, startDelayMillis, alignmentMillis);
         }
 
         private void release(long id) {

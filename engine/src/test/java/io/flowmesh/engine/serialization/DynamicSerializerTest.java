@@ -121,6 +121,28 @@ class DynamicSerializerTest {
     }
 
     @Test
+    void aNewStreamCarriesItsOwnDefinitionsFromIdZeroAndReadsBackWithAFreshReader() {
+        DynamicSerializer writer = new DynamicSerializer(getClass().getClassLoader());
+        Trade trade = new Trade("FLWM", 100, 12.5, null, new Point(1, 2));
+        Money money = new Money(5, "USD"); // through the fallback (Fory)
+        for (int stream = 0; stream < 2; stream++) {
+            writer.startNewStream();
+            DataOutputSerializer bytes = new DataOutputSerializer(16);
+            writer.serialize(money, bytes);
+            writer.serialize(trade, bytes);
+            List<DynamicSerializer.Definition> definitions = writer.takeDefinitions();
+            assertThat(definitions).extracting(DynamicSerializer.Definition::className)
+                    .containsExactly(Money.class.getName(), Trade.class.getName(), Point.class.getName());
+            assertThat(definitions).extracting(DynamicSerializer.Definition::id).containsExactly(0, 1, 2);
+            DynamicSerializer reader = new DynamicSerializer(getClass().getClassLoader());
+            definitions.forEach(d -> reader.define(d.id(), d.className()));
+            DataInputDeserializer in = new DataInputDeserializer(bytes.array(), 0, bytes.length());
+            assertThat(reader.deserialize(in)).isEqualTo(money);
+            assertThat(reader.deserialize(in)).isEqualTo(trade);
+        }
+    }
+
+    @Test
     void aRegisteredSerializerIsUsedForItsClass() {
         var registered = java.util.Map.<String, io.flowmesh.api.serialization.RecordSerializer<?>>of(Money.class.getName(), new MoneySerializer());
         assertThat(roundTrip(registered, List.of(new Money(1999, "EUR"), new Money(5, "USD"))))
