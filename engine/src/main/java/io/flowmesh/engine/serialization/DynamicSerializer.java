@@ -56,7 +56,8 @@ public final class DynamicSerializer implements TypeSerializer<Object> {
      * Starts a new stream (e.g. the next state file): forgets the class ids assigned and learnt, so
      * that the new stream carries its own definitions from id 0, but keeps what is costly to
      * rebuild — the reflection on each class and Fory's generated serializers (building those once
-     * per checkpoint cost W2 about a sixth of its throughput with 1 s checkpoints, docs/benchmarks.md).
+     * per state file showed up as janino code generation at every checkpoint in a W2 profile,
+     * docs/benchmarks.md).
      */
     public void startNewStream() {
         writeIds.clear();
