@@ -220,6 +220,50 @@ final class CountJob {
         }).stream().filter(Objects::nonNull).toList();
     }
 
+    /** The job's events on the lifecycle topic so far, in order. */
+    static List<LifecycleEvent> lifecycleEvents(String kafka, String jobId) {
+        return Topics.readAll(kafka, LIFECYCLE_TOPIC, Integer.MAX_VALUE, Duration.ofMillis(500), r -> {
+            try {
+                LifecycleEvent e = LifecycleEvent.parseFrom(r.value());
+                return e.getJobId().equals(jobId) ? e : null;
+            } catch (Exception ex) {
+                return null;
+            }
+        }).stream().filter(Objects::nonNull).toList();
+    }
+
+    /**
+     * Waits up to 60 s until the JobManager {@code reporter} published RUNNING for the job and every
+     * subtask of that attempt reported RUNNING; returns the time of the last of those reports.
+     */
+    static long awaitAllSubtasksRunningUnder(String kafka, String jobId, String reporter) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<LifecycleEvent> events = lifecycleEvents(kafka, jobId);
+            int subtasks = events.stream().filter(LifecycleEvent::hasJobSubmitted).findFirst().orElseThrow()
+                    .getJobSubmitted().getVerticesList().stream().mapToInt(v -> v.getParallelism()).sum();
+            java.util.Optional<Integer> attempt = events.stream().filter(e -> e.getReporter().equals(reporter) && e.hasJobStatusChanged()
+                    && e.getJobStatusChanged().getStatus() == io.flowmesh.proto.JobStatus.RUNNING).map(e -> e.getJobStatusChanged().getAttempt())
+                    .findFirst();
+            if (attempt.isPresent()) {
+                java.util.Set<String> running = new java.util.HashSet<>();
+                long last = 0;
+                for (LifecycleEvent e : events) {
+                    if (e.hasTaskStatusChanged() && e.getTaskStatusChanged().getAttempt() == attempt.get()
+                            && e.getTaskStatusChanged().getState() == io.flowmesh.proto.ExecutionState.EXECUTION_RUNNING) {
+                        running.add(e.getTaskStatusChanged().getVertexId() + "/" + e.getTaskStatusChanged().getSubtaskIndex());
+                        last = Math.max(last, e.getTimestampMs());
+                    }
+                }
+                if (running.size() == subtasks) {
+                    return last;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the subtasks of job " + jobId + " did not all run again under " + reporter + " within 60 s");
+    }
+
     private static CheckpointEvent parse(byte[] value) {
         try {
             return CheckpointEvent.parseFrom(value);

@@ -7,18 +7,14 @@ import io.flowmesh.proto.Artifact;
 import io.flowmesh.proto.JobDetails;
 import io.flowmesh.proto.JobStatus;
 import io.flowmesh.proto.LifecycleEvent;
-import io.flowmesh.proto.ExecutionState;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -90,7 +86,7 @@ class HighAvailabilityIT {
 
         Lease after = awaitLease(l -> l.epoch() > before.epoch());
         assertThat(after.address()).isNotEqualTo(before.address());
-        long runningAt = awaitAllSubtasksRunningUnder(jobId, "jobmanager@" + after.address());
+        long runningAt = CountJob.awaitAllSubtasksRunningUnder(cluster.kafka(), jobId, "jobmanager@" + after.address());
         System.out.printf("HA failover: kill -9 of the leading JobManager to every subtask RUNNING again: %.1f s (lease %s)%n",
                 (runningAt - killedAt) / 1000.0, LEASE);
 
@@ -113,19 +109,19 @@ class HighAvailabilityIT {
         signal("STOP", pid);
         try {
             Lease after = awaitLease(l -> l.epoch() > before.epoch());
-            awaitAllSubtasksRunningUnder(jobId, "jobmanager@" + after.address());
+            CountJob.awaitAllSubtasksRunningUnder(cluster.kafka(), jobId, "jobmanager@" + after.address());
         } finally {
             signal("CONT", pid);
         }
         long resumedAt = System.currentTimeMillis();
         Path oldLog = cluster.runDir.resolve("logs/" + role(before.address()) + ".log");
-        awaitLog(oldLog, "no longer leading");
+        TestCluster.awaitLog(oldLog, "no longer leading");
 
         finishesExactlyOnce(jobId, out);
-        List<LifecycleEvent> fromOldLeader = lifecycle(jobId).stream()
+        List<LifecycleEvent> fromOldLeader = CountJob.lifecycleEvents(cluster.kafka(), jobId).stream()
                 .filter(e -> e.getReporter().equals("jobmanager@" + before.address()) && e.getTimestampMs() >= resumedAt).toList();
         assertThat(fromOldLeader).as("events the resumed, deposed leader published").isEmpty();
-        assertThat(lifecycle(jobId).stream().filter(e -> e.getTimestampMs() >= resumedAt && e.hasJobStatusChanged())
+        assertThat(CountJob.lifecycleEvents(cluster.kafka(), jobId).stream().filter(e -> e.getTimestampMs() >= resumedAt && e.hasJobStatusChanged())
                 .map(e -> e.getJobStatusChanged().getStatus()).toList()).as("the job's statuses after the old leader resumed")
                 .containsExactly(JobStatus.FINISHED);
     }
@@ -236,7 +232,7 @@ class HighAvailabilityIT {
                 assertThat(newLeader.stub().listJobs(io.flowmesh.proto.ListJobsRequest.newBuilder().setIncludeTerminal(true).build()).getJobsCount())
                         .as("jobs after the repeated submission").isEqualTo(jobsBefore + 1);
             }
-            assertThat(lifecycle(jobId2).stream().filter(LifecycleEvent::hasJobSubmitted)).as("JobSubmitted events of the job submitted during the failover")
+            assertThat(CountJob.lifecycleEvents(cluster.kafka(), jobId2).stream().filter(LifecycleEvent::hasJobSubmitted)).as("JobSubmitted events of the job submitted during the failover")
                     .hasSize(1);
 
             finishesExactlyOnce(failover, jobId, out);
@@ -307,61 +303,8 @@ class HighAvailabilityIT {
                 .role();
     }
 
-    private List<LifecycleEvent> lifecycle(String jobId) {
-        return Topics.readAll(cluster.kafka(), CountJob.LIFECYCLE_TOPIC, Integer.MAX_VALUE, Duration.ofMillis(500), r -> {
-            try {
-                LifecycleEvent e = LifecycleEvent.parseFrom(r.value());
-                return e.getJobId().equals(jobId) ? e : null;
-            } catch (Exception ex) {
-                return null;
-            }
-        }).stream().filter(Objects::nonNull).toList();
-    }
-
-    /**
-     * Waits until the JobManager {@code reporter} published RUNNING for the job and every subtask
-     * of that attempt reported RUNNING; returns the time of the last of those reports.
-     */
-    private long awaitAllSubtasksRunningUnder(String jobId, String reporter) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<LifecycleEvent> events = lifecycle(jobId);
-            int subtasks = events.stream().filter(LifecycleEvent::hasJobSubmitted).findFirst().orElseThrow()
-                    .getJobSubmitted().getVerticesList().stream().mapToInt(v -> v.getParallelism()).sum();
-            Optional<Integer> attempt = events.stream().filter(e -> e.getReporter().equals(reporter) && e.hasJobStatusChanged()
-                    && e.getJobStatusChanged().getStatus() == JobStatus.RUNNING).map(e -> e.getJobStatusChanged().getAttempt()).findFirst();
-            if (attempt.isPresent()) {
-                Set<String> running = new HashSet<>();
-                long last = 0;
-                for (LifecycleEvent e : events) {
-                    if (e.hasTaskStatusChanged() && e.getTaskStatusChanged().getAttempt() == attempt.get()
-                            && e.getTaskStatusChanged().getState() == ExecutionState.EXECUTION_RUNNING) {
-                        running.add(e.getTaskStatusChanged().getVertexId() + "/" + e.getTaskStatusChanged().getSubtaskIndex());
-                        last = Math.max(last, e.getTimestampMs());
-                    }
-                }
-                if (running.size() == subtasks) {
-                    return last;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the subtasks of job " + jobId + " did not all run again under " + reporter + " within 60 s");
-    }
-
     private static void signal(String signal, long pid) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
         assertThat(kill.waitFor()).as("kill -" + signal + " " + pid).isZero();
-    }
-
-    private static void awaitLog(Path log, String text) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(log + " does not say '" + text + "' within 30 s");
     }
 }

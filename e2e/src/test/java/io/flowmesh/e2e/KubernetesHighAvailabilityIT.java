@@ -7,10 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.flowmesh.local.ManagedProcess;
 import io.flowmesh.proto.Artifact;
-import io.flowmesh.proto.ExecutionState;
 import io.flowmesh.proto.JobDetails;
 import io.flowmesh.proto.JobStatus;
-import io.flowmesh.proto.LifecycleEvent;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,12 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -99,7 +94,7 @@ class KubernetesHighAvailabilityIT {
         int standbyPort = TestCluster.freePortBlock(1);
         String standbyAddress = "127.0.0.1:" + standbyPort;
         standby = startStandbyJobManager(standbyPort);
-        awaitLog(cluster.runDir.resolve("logs/jobmanager-standby.log"), "competing for leadership as " + standbyAddress);
+        TestCluster.awaitLog(cluster.runDir.resolve("logs/jobmanager-standby.log"), "competing for leadership as " + standbyAddress);
         assertThat(lease("jobmanager")).as("the standby does not take a renewed Lease").contains(new Leader(1, jobManager));
 
         String in = "k8s-ha-in-" + UUID.randomUUID().toString().substring(0, 8);
@@ -112,7 +107,7 @@ class KubernetesHighAvailabilityIT {
 
         cluster.kill9("jobmanager");
         assertThat(awaitLease("jobmanager", l -> l.epoch() > 1)).isEqualTo(new Leader(2, standbyAddress));
-        awaitAllSubtasksRunningUnder(jobId, "jobmanager@" + standbyAddress);
+        CountJob.awaitAllSubtasksRunningUnder(cluster.kafka(), jobId, "jobmanager@" + standbyAddress);
 
         JobDetails done = dispatcher.awaitTerminal(jobId, Duration.ofSeconds(90));
         assertThat(done.getSummary().getStatus()).as(done.getFailureCause()).isEqualTo(JobStatus.FINISHED);
@@ -187,53 +182,5 @@ class KubernetesHighAvailabilityIT {
         }
         p.destroyForcibly().waitFor();
         throw new AssertionError("the standby JobManager did not start within 60 s (log " + log + ")");
-    }
-
-    private List<LifecycleEvent> lifecycle(String jobId) {
-        return Topics.readAll(cluster.kafka(), CountJob.LIFECYCLE_TOPIC, Integer.MAX_VALUE, Duration.ofMillis(500), r -> {
-            try {
-                LifecycleEvent e = LifecycleEvent.parseFrom(r.value());
-                return e.getJobId().equals(jobId) ? e : null;
-            } catch (Exception ex) {
-                return null;
-            }
-        }).stream().filter(Objects::nonNull).toList();
-    }
-
-    /** Waits until the JobManager {@code reporter} published RUNNING for the job and every subtask of that attempt reported RUNNING. */
-    private void awaitAllSubtasksRunningUnder(String jobId, String reporter) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<LifecycleEvent> events = lifecycle(jobId);
-            int subtasks = events.stream().filter(LifecycleEvent::hasJobSubmitted).findFirst().orElseThrow()
-                    .getJobSubmitted().getVerticesList().stream().mapToInt(v -> v.getParallelism()).sum();
-            Optional<Integer> attempt = events.stream().filter(e -> e.getReporter().equals(reporter) && e.hasJobStatusChanged()
-                    && e.getJobStatusChanged().getStatus() == JobStatus.RUNNING).map(e -> e.getJobStatusChanged().getAttempt()).findFirst();
-            if (attempt.isPresent()) {
-                Set<String> running = new HashSet<>();
-                for (LifecycleEvent e : events) {
-                    if (e.hasTaskStatusChanged() && e.getTaskStatusChanged().getAttempt() == attempt.get()
-                            && e.getTaskStatusChanged().getState() == ExecutionState.EXECUTION_RUNNING) {
-                        running.add(e.getTaskStatusChanged().getVertexId() + "/" + e.getTaskStatusChanged().getSubtaskIndex());
-                    }
-                }
-                if (running.size() == subtasks) {
-                    return;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the subtasks of job " + jobId + " did not all run again under " + reporter + " within 60 s");
-    }
-
-    private static void awaitLog(Path log, String text) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(log + " does not say '" + text + "' within 30 s");
     }
 }

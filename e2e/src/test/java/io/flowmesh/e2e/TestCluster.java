@@ -157,4 +157,16 @@ final class TestCluster implements AutoCloseable {
         }
         throw new IOException("no block of " + n + " free ports found");
     }
+
+    /** Waits up to 30 s until the file {@code log} contains {@code text}. */
+    static void awaitLog(Path log, String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(log + " does not say '" + text + "' within 30 s");
+    }
 }

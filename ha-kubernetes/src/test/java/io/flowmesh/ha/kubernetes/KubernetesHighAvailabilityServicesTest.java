@@ -9,16 +9,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.flowmesh.cluster.ha.HighAvailabilityOptions;
 import io.flowmesh.cluster.ha.HighAvailabilityServices;
-import io.flowmesh.cluster.ha.LeaderContender;
 import io.flowmesh.cluster.ha.LeaderElection;
 import io.flowmesh.cluster.ha.LeaderInformation;
 import io.flowmesh.cluster.ha.LeaderLocator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,8 +58,8 @@ class KubernetesHighAvailabilityServicesTest {
             assertThat(dispatchers.leader()).isEmpty();
             assertThat(dispatchers.address()).as("nobody leads: the configured address").isEqualTo("configured:9");
 
-            Recorder d = new Recorder();
-            Recorder j = new Recorder();
+            RecordingContender d = new RecordingContender();
+            RecordingContender j = new RecordingContender();
             try (LeaderElection dispatcher = services.leaderElection("dispatcher", "10.0.0.5:8081");
                     LeaderElection jobManager = services.leaderElection(LeaderLocator.JOBMANAGER, "10.0.0.6:8082")) {
                 dispatcher.start(d);
@@ -90,7 +86,7 @@ class KubernetesHighAvailabilityServicesTest {
                 assertThat(dispatchers.address()).isEqualTo("configured:9");
 
                 // a new incarnation takes the released Lease: the epoch grows
-                Recorder d2 = new Recorder();
+                RecordingContender d2 = new RecordingContender();
                 try (LeaderElection again = services.leaderElection("dispatcher", "10.0.0.7:8081")) {
                     again.start(d2);
                     assertThat(d2.next()).isEqualTo("grant 2");
@@ -109,7 +105,7 @@ class KubernetesHighAvailabilityServicesTest {
         try (KubernetesHighAvailabilityServices services = KubernetesHighAvailabilityServices.create(
                 new ConfigBuilder(client.getConfiguration()).withNamespace("pod-ns").build(), options, k -> Optional.ofNullable(config.get(k)))) {
             assertThat(services.namespace()).isEqualTo("pod-ns");
-            Recorder r = new Recorder();
+            RecordingContender r = new RecordingContender();
             try (LeaderElection e = services.leaderElection(LeaderLocator.COORDINATOR, "10.0.0.8:8083")) {
                 e.start(r);
                 assertThat(r.next()).isEqualTo("grant 1");
@@ -127,7 +123,7 @@ class KubernetesHighAvailabilityServicesTest {
         config.remove("high-availability.kubernetes.leader-election.renew-deadline");
         config.remove("high-availability.kubernetes.leader-election.retry-period");
         try (HighAvailabilityServices services = services(config)) {
-            Recorder r = new Recorder();
+            RecordingContender r = new RecordingContender();
             try (LeaderElection e = services.leaderElection(LeaderLocator.JOBMANAGER, "10.0.0.9:8082")) {
                 e.start(r);
                 assertThat(r.next()).isEqualTo("grant 1");
@@ -141,25 +137,5 @@ class KubernetesHighAvailabilityServicesTest {
         Map<String, String> config = config("high-availability.cluster-id", "My_Cluster");
         assertThatThrownBy(() -> services(config)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("high-availability.cluster-id").hasMessageContaining("My_Cluster");
-    }
-
-    private static final class Recorder implements LeaderContender {
-        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-
-        @Override
-        public void grantLeadership(long epoch) {
-            events.add("grant " + epoch);
-        }
-
-        @Override
-        public void revokeLeadership() {
-            events.add("revoke");
-        }
-
-        String next() throws InterruptedException {
-            String e = events.poll(30, TimeUnit.SECONDS);
-            assertThat(e).as("an election event within 30 s").isNotNull();
-            return e;
-        }
     }
 }

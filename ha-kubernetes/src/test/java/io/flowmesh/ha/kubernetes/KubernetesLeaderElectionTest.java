@@ -7,15 +7,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.flowmesh.cluster.ha.HighAvailabilityOptions;
-import io.flowmesh.cluster.ha.LeaderContender;
 import io.flowmesh.cluster.ha.LeaderInformation;
 import io.flowmesh.cluster.ha.LeaderRetrieval;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,8 +30,8 @@ class KubernetesLeaderElectionTest {
     void electsRenewsAndHandsOverOnRelease() throws Exception {
         LeaderRetrieval retrieval = KubernetesLeaderElection.retrieval(client, FAST, "jobmanager");
         assertThat(retrieval.currentLeader()).isEmpty();
-        Recorder a = new Recorder();
-        Recorder b = new Recorder();
+        RecordingContender a = new RecordingContender();
+        RecordingContender b = new RecordingContender();
         KubernetesLeaderElection first = new KubernetesLeaderElection(client, FAST, "jobmanager", "host-a:1");
         KubernetesLeaderElection second = new KubernetesLeaderElection(client, FAST, "jobmanager", "host-b:2");
         try {
@@ -45,7 +41,7 @@ class KubernetesLeaderElectionTest {
             assertThat(retrieval.currentLeader()).contains(new LeaderInformation(1, "host-a:1"));
             second.start(b);
             ZonedDateTime renewed = lease().getSpec().getRenewTime();
-            assertThat(b.events.poll(3 * FAST.leaseDuration().toMillis(), TimeUnit.MILLISECONDS)).as("the standby while the leader renews").isNull();
+            assertThat(b.poll(3 * FAST.leaseDuration().toMillis())).as("the standby while the leader renews").isNull();
             assertThat(lease().getSpec().getRenewTime()).as("renewals").isAfter(renewed);
             assertThat(first.hasLeadership(1)).isTrue();
             assertThat(second.hasLeadership(1)).isFalse();
@@ -64,7 +60,7 @@ class KubernetesLeaderElectionTest {
 
     @Test
     void losesLeadershipWhenAnotherHolderTakesTheLease() throws Exception {
-        Recorder a = new Recorder();
+        RecordingContender a = new RecordingContender();
         KubernetesLeaderElection first = new KubernetesLeaderElection(client, FAST, "jobmanager", "host-a:1");
         try {
             first.start(a);
@@ -100,25 +96,5 @@ class KubernetesLeaderElectionTest {
 
     private Lease lease() {
         return client.leases().inNamespace("flowmesh").withName("it-jobmanager-leader").get();
-    }
-
-    private static final class Recorder implements LeaderContender {
-        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-
-        @Override
-        public void grantLeadership(long epoch) {
-            events.add("grant " + epoch);
-        }
-
-        @Override
-        public void revokeLeadership() {
-            events.add("revoke");
-        }
-
-        String next() throws InterruptedException {
-            String e = events.poll(30, TimeUnit.SECONDS);
-            assertThat(e).as("an election event within 30 s").isNotNull();
-            return e;
-        }
     }
 }
