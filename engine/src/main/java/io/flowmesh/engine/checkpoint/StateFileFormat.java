@@ -40,10 +40,6 @@ public final class StateFileFormat {
         private final TreeMap<Integer, DataOutputSerializer> groups = new TreeMap<>();
         private final TreeMap<Integer, int[]> groupCounts = new TreeMap<>();
 
-        public Writer(ClassLoader classLoader, Map<String, RecordSerializer<?>> registered, int maxParallelism) {
-            this(new DynamicSerializer(classLoader, registered), maxParallelism);
-        }
-
         /**
          * Writes with {@code serializer}, which starts a new stream here (the file carries its own
          * class definitions); reusing one serializer across files keeps its reflection and Fory's
