@@ -11,6 +11,7 @@ import io.flowmesh.proto.JobIdRequest;
 import io.flowmesh.proto.JobStatus;
 import io.flowmesh.proto.LifecycleEvent;
 import io.flowmesh.proto.ListJobsRequest;
+import io.flowmesh.proto.SubmitJobRequest;
 import io.flowmesh.proto.SubmitJobResponse;
 import io.flowmesh.proto.SubtaskDetails;
 import io.flowmesh.proto.VertexDetails;
@@ -214,6 +215,16 @@ class LocalClusterIT {
         Artifact artifact = client.upload(examplesJar);
         assertStatus(() -> client.submit(artifact.getUri(), EXAMPLE_CLASS, 200, List.of()),
                 Status.Code.INVALID_ARGUMENT, "operator 'Source: Sequence Source': parallelism 200 is larger than its max parallelism 128");
+    }
+
+    @Test
+    @Order(2)
+    void aMalformedConfigurationValueIsRefusedAtSubmissionNamingTheKey() throws Exception {
+        Artifact artifact = client.upload(examplesJar);
+        SubmitJobRequest request = SubmitJobRequest.newBuilder().setArtifactUri(artifact.getUri()).setEntryClass(EXAMPLE_CLASS)
+                .setParallelism(1).putConfiguration("state.storage.fs.memory-threshold", "lots").build();
+        assertStatus(() -> client.stub().submitJob(request), Status.Code.INVALID_ARGUMENT,
+                "configuration key state.storage.fs.memory-threshold: 'lots' is not a memory size (e.g. 20 kb)");
     }
 
     @Test

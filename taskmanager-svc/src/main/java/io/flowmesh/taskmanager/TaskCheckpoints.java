@@ -190,15 +190,6 @@ public class TaskCheckpoints {
     private final StateStorage storage = new StateStorage() {
         @Override
         public void write(String uri, byte[] bytes) {
-            Duration delay = config.faultInjection().stateUploadDelay();
-            if (!delay.isZero()) {
-                try {
-                    Thread.sleep(delay.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while delaying the upload of " + uri, e);
-                }
-            }
             blobStore.put(key(uri), bytes);
         }
 
@@ -218,6 +209,15 @@ public class TaskCheckpoints {
             @Override
             public void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, CheckpointTimings timings,
                     boolean endOfInput) {
+                Duration delay = config.faultInjection().stateUploadDelay();
+                if (!delay.isZero()) { // on the upload thread, after the files (if any): inline state is "uploaded" with the ack
+                    try {
+                        Thread.sleep(delay.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
                 publish(event(checkpointId).setAcknowledge(AcknowledgeCheckpoint.newBuilder().setVertexId(tdd.getVertexId())
                         .setSubtaskIndex(tdd.getSubtaskIndex()).addAllOperatorStates(states).setStateSizeBytes(sizeBytes)
                         .setSyncDurationMs(timings.syncMillis()).setAsyncDurationMs(timings.asyncMillis())

@@ -46,7 +46,10 @@ public interface TaskManagerConfig {
      * the normal behaviour.
      */
     interface FaultInjection {
-        /** Each state file upload waits this long first (on the upload thread; processing goes on). */
+        /**
+         * The asynchronous part of each subtask's checkpoint (its state upload, inline state included)
+         * takes this much longer: the acknowledgement waits on the upload thread; processing goes on.
+         */
         @WithDefault("0s")
         Duration stateUploadDelay();
 

@@ -388,9 +388,9 @@ public final class JobCheckpoints {
                         .setEndOfInput(p.coversEndOfInput())).build());
         history.completed(p.id(), nowMs);
         actions.recordCompleted(jobId, p.type(), nowMs - p.triggerTimestampMs(), p.stateSizeBytes());
-        LOG.infof("completed %s %d of job %s (%d subtasks, %d bytes, %d ms; longest start delay %d ms, longest alignment %d ms)", p.type(),
-                p.id(), jobId, p.totalSubtasks(), p.stateSizeBytes(), nowMs - p.triggerTimestampMs(), p.maxStartDelayMillis(),
-                p.maxAlignmentMillis());
+        LOG.infof("completed %s %d of job %s (%d subtasks, %d bytes, %d ms; longest start delay %d ms, alignment %d ms, "
+                + "synchronous part %d ms, upload %d ms)", p.type(), p.id(), jobId, p.totalSubtasks(), p.stateSizeBytes(),
+                nowMs - p.triggerTimestampMs(), p.maxStartDelayMillis(), p.maxAlignmentMillis(), p.maxSyncMillis(), p.maxAsyncMillis());
         if (!p.isSavepoint()) {
             retained.addLast(new Retained(p.id(), p.location()));
             trimRetained(p.settings().numRetained());

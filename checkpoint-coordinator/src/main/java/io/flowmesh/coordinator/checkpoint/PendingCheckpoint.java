@@ -181,4 +181,14 @@ public final class PendingCheckpoint {
     public long maxAlignmentMillis() {
         return acks.values().stream().mapToLong(AcknowledgeCheckpoint::getAlignmentDurationMs).max().orElse(0);
     }
+
+    /** The longest synchronous part (the consistent copy of the state, at the barrier) any subtask acknowledged, in ms. */
+    public long maxSyncMillis() {
+        return acks.values().stream().mapToLong(AcknowledgeCheckpoint::getSyncDurationMs).max().orElse(0);
+    }
+
+    /** The longest asynchronous part (the upload) any subtask acknowledged, in ms. */
+    public long maxAsyncMillis() {
+        return acks.values().stream().mapToLong(AcknowledgeCheckpoint::getAsyncDurationMs).max().orElse(0);
+    }
 }

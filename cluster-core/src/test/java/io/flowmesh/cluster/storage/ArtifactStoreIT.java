@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link ArtifactStore} against the local cluster's S3 server (started as {@code flowmesh local up}
- * starts it, without services): a jar is fetched by what is stored under its key now, never by its
- * file name alone.
+ * {@link ArtifactStore} and {@link S3BlobStore} against the local cluster's S3 server (started as
+ * {@code flowmesh local up} starts it, without services): a jar is fetched by what is stored under
+ * its key now, never by its file name alone; a prefix is deleted in multi-object deletes.
  */
 class ArtifactStoreIT {
     @TempDir
@@ -53,6 +53,21 @@ class ArtifactStoreIT {
         for (long pid : pids) {
             ProcessHandle.of(pid).filter(ProcessHandle::isAlive).ifPresent(ProcessHandle::destroyForcibly);
         }
+    }
+
+    @Test
+    void deletingAPrefixRemovesExactlyItsObjectsInSeveralMultiObjectDeletes() {
+        for (String key : List.of("chk-1/_metadata", "chk-1/a-0-0", "chk-1/a-1-0", "chk-1/b-0-0", "chk-1/b-1-0", "chk-10/_metadata", "chk-1.notes")) {
+            blobs.put("deletes/" + key, key.getBytes(StandardCharsets.UTF_8));
+        }
+
+        // two keys per request: the five objects under chk-1/ take three DeleteObjects requests
+        assertThat(blobs.deletePrefix("deletes/chk-1/", 2)).isEqualTo(5);
+
+        assertThat(blobs.list("deletes/")).containsExactly("deletes/chk-1.notes", "deletes/chk-10/_metadata");
+        assertThat(blobs.deletePrefix("deletes/chk-1/")).isZero();
+        assertThat(blobs.deletePrefix("deletes/")).isEqualTo(2);
+        assertThat(blobs.list("deletes/")).isEmpty();
     }
 
     @Test

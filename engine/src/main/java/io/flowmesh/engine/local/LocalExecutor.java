@@ -78,6 +78,7 @@ public final class LocalExecutor implements PipelineExecutor {
                 : new LocalCheckpointCoordinator(graph, TaskSettings.parseMillis("execution.checkpointing.interval", interval),
                         !"AT_LEAST_ONCE".equalsIgnoreCase(conf.getOrDefault("execution.checkpointing.mode", "EXACTLY_ONCE").trim()), 1);
         MemoryStateStorage storage = new MemoryStateStorage();
+        lastStateStorage = storage;
         ExecutorService uploads = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "local-state-upload");
             t.setDaemon(true);
@@ -118,6 +119,17 @@ public final class LocalExecutor implements PipelineExecutor {
     /** How many checkpoints of the last {@link #run} completed. */
     public int completedCheckpoints() {
         return completedCheckpoints;
+    }
+
+    private volatile MemoryStateStorage lastStateStorage;
+
+    /**
+     * How many state files the last {@link #run} wrote; state up to {@code state.storage.fs.memory-threshold}
+     * is kept inline in the checkpoint instead.
+     */
+    public int stateFilesWritten() {
+        MemoryStateStorage s = lastStateStorage;
+        return s == null ? 0 : s.size();
     }
 
     private void runAttempt(JobGraph graph, ClassLoader classLoader, int attempt, LocalCheckpointCoordinator coordinator, MemoryStateStorage storage,

@@ -282,8 +282,10 @@ public final class OperatorChain implements AutoCloseable {
             List<Object> union = new ArrayList<>();
             for (OperatorSubtaskState handle : state.getSubtasksList()) {
                 boolean overlaps = handle.getKeyGroupStart() >= 0 && handle.getKeyGroupStart() <= end && handle.getKeyGroupEnd() >= start;
-                byte[] bytes = storage.read(handle.getUri());
-                StateFileFormat.read(handle.getUri(), bytes, classLoader, registered, overlaps ? start : Integer.MAX_VALUE, overlaps ? end : -1,
+                boolean inline = handle.getUri().isEmpty();
+                byte[] bytes = inline ? handle.getInlineState().toByteArray() : storage.read(handle.getUri());
+                String source = inline ? "the inline state of subtask " + handle.getSubtaskIndex() + " of operator " + id : handle.getUri();
+                StateFileFormat.read(source, bytes, classLoader, registered, overlaps ? start : Integer.MAX_VALUE, overlaps ? end : -1,
                         new StateFileFormat.RestoreTarget() {
                             @Override
                             public void operatorState(Object entry) {

@@ -263,12 +263,19 @@ public final class StreamTask implements Runnable {
                 List<io.flowmesh.proto.OperatorSubtaskState> states = new ArrayList<>();
                 long size = 0;
                 for (OperatorChain.OperatorSnapshot snap : toUpload) {
-                    String uri = barrier.location() + "/" + snap.operatorId() + "-" + tdd.getSubtaskIndex() + "-" + tdd.getAttempt();
-                    stateStorage.write(uri, snap.bytes());
+                    var state = io.flowmesh.proto.OperatorSubtaskState.newBuilder().setOperatorId(snap.operatorId())
+                            .setSubtaskIndex(tdd.getSubtaskIndex()).setSizeBytes(snap.bytes().length)
+                            .setKeyGroupStart(snap.keyGroupStart()).setKeyGroupEnd(snap.keyGroupEnd());
+                    if (snap.bytes().length <= settings.inlineStateThresholdBytes()) {
+                        // Flink's ByteStreamStateHandle: a small file rides in the acknowledgement and the _metadata
+                        state.setInlineState(com.google.protobuf.UnsafeByteOperations.unsafeWrap(snap.bytes()));
+                    } else {
+                        String uri = barrier.location() + "/" + snap.operatorId() + "-" + tdd.getSubtaskIndex() + "-" + tdd.getAttempt();
+                        stateStorage.write(uri, snap.bytes());
+                        state.setUri(uri);
+                    }
                     size += snap.bytes().length;
-                    states.add(io.flowmesh.proto.OperatorSubtaskState.newBuilder().setOperatorId(snap.operatorId())
-                            .setSubtaskIndex(tdd.getSubtaskIndex()).setUri(uri).setSizeBytes(snap.bytes().length)
-                            .setKeyGroupStart(snap.keyGroupStart()).setKeyGroupEnd(snap.keyGroupEnd()).build());
+                    states.add(state.build());
                 }
                 checkpointResponder.acknowledge(barrier.id(), states, size,
                         new CheckpointTimings(startDelayMillis, alignmentMillis, syncMillis, (System.nanoTime() - asyncStart) / 1_000_000), endOfInput);

@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -182,12 +183,18 @@ class LocalExactlyOnceTest {
         assertThat(maxCount).isEqualTo(expected);
     }
 
+    /**
+     * With every state file inline in the checkpoint (a threshold of 256 kb: the counts of 10 keys,
+     * the source's position and a sink's committables of at most a few thousand records stay below
+     * it) and with none (0): the restore reads both kinds.
+     */
     @ParameterizedTest
-    @EnumSource(CheckpointingMode.class)
-    void aRestartFromTheLatestCheckpointLosesNothing(CheckpointingMode mode) throws Exception {
-        String run = "run-" + mode;
+    @CsvSource({"EXACTLY_ONCE, 256 kb", "EXACTLY_ONCE, 0", "AT_LEAST_ONCE, 256 kb", "AT_LEAST_ONCE, 0"})
+    void aRestartFromTheLatestCheckpointLosesNothing(CheckpointingMode mode, String memoryThreshold) throws Exception {
+        String run = "run-" + mode + "-" + memoryThreshold;
         LocalExecutor executor = new LocalExecutor();
         StreamExecutionEnvironment env = environment(executor, 50, mode);
+        env.getConfiguration().put("state.storage.fs.memory-threshold", memoryThreshold);
         env.getConfiguration().put("restart-strategy.type", "fixed-delay");
         env.getConfiguration().put("restart-strategy.fixed-delay.attempts", "2");
         env.getConfiguration().put("restart-strategy.fixed-delay.delay", "10 ms");
@@ -202,6 +209,11 @@ class LocalExactlyOnceTest {
 
         assertThat(executor.restarts()).isEqualTo(1);
         assertThat(executor.completedCheckpoints()).isPositive();
+        if (memoryThreshold.equals("0")) {
+            assertThat(executor.stateFilesWritten()).as("state files (none inline)").isPositive();
+        } else {
+            assertThat(executor.stateFilesWritten()).as("state files (all inline)").isZero();
+        }
         List<Tuple2<Long, Long>> out = COMMITTED.get(run);
         Map<Long, Long> perKey = new HashMap<>();
         for (long i = 0; i < N; i++) {

@@ -12,6 +12,7 @@ import io.flowmesh.cluster.rpc.GrpcChannels;
 import io.flowmesh.cluster.storage.BlobStore;
 import io.flowmesh.cluster.storage.StorageException;
 import io.flowmesh.engine.graph.DeploymentPlan;
+import io.flowmesh.engine.task.TaskSettings;
 import io.flowmesh.jobmanager.JobManagerConfig;
 import io.flowmesh.jobmanager.failover.RestartBackoffTimeStrategy;
 import io.flowmesh.jobmanager.failover.RestartStrategies;
@@ -200,6 +201,7 @@ public class Scheduler {
         try {
             restartStrategy = RestartStrategies.fromConfiguration(graph.getConfigurationMap());
             settings = storage.settings(graph.getConfigurationMap());
+            TaskSettings.DEFAULTS.withJobConfiguration(graph.getConfigurationMap()); // what the subtasks will read
         } catch (IllegalArgumentException e) {
             throw Status.INVALID_ARGUMENT.withDescription("job " + jobId + ": " + e.getMessage()).asRuntimeException();
         }
