@@ -2,6 +2,7 @@ package io.flowmesh.cli;
 
 import io.flowmesh.bench.results.BenchmarkReport;
 import io.flowmesh.bench.results.Correctness;
+import io.flowmesh.bench.results.JsonLine;
 import io.flowmesh.bench.results.LatencyResult;
 import io.flowmesh.bench.results.Workload;
 import java.util.ArrayList;
@@ -76,6 +77,37 @@ record WorkloadResult(Workload workload, String engine, long n, int parallelism,
             all.put("seconds_all", runs.stream().mapToDouble(RunResult::seconds).toArray());
         }
         return line(median, ok(), all);
+    }
+
+    /**
+     * The line of {@code bench <workload> --checkpoint-ms T --compare}: the median run without and
+     * with checkpoints (as {@link #median}) and {@code ratio} = median seconds without / median
+     * seconds with, the throughput with checkpoints as a share of that without (1.000: they cost
+     * nothing); {@code ok} only if every run of both passed.
+     */
+    static String comparisonLine(WorkloadResult without, WorkloadResult with) {
+        double secondsWithout = without.median().seconds();
+        double secondsWith = with.median().seconds();
+        JsonLine line = new JsonLine()
+                .add("workload", with.workload.label())
+                .add("engine", with.engine)
+                .add("records", with.n)
+                .add("compare", "checkpoints")
+                .add("pairs", (long) Math.min(without.runs.size(), with.runs.size()))
+                .add(BenchmarkReport.CHECKPOINT_MS, ((Number) with.extras.getOrDefault(BenchmarkReport.CHECKPOINT_MS, 0L)).longValue())
+                .add("seconds_without", secondsWithout, 3)
+                .add("seconds_with", secondsWith, 3)
+                .add("ratio", secondsWithout / secondsWith, 3)
+                .add("seconds_all_without", without.runs.stream().mapToDouble(RunResult::seconds).toArray(), 3)
+                .add("seconds_all_with", with.runs.stream().mapToDouble(RunResult::seconds).toArray(), 3)
+                .add("ok", without.ok() && with.ok())
+                .add("parallelism", with.parallelism);
+        with.extras.forEach((k, v) -> {
+            if (!k.equals(BenchmarkReport.CHECKPOINT_MS) && v instanceof Number n) {
+                line.add(k, n.longValue());
+            }
+        });
+        return line.toString();
     }
 
     private String line(RunResult run, boolean ok, Map<String, Object> fields) {

@@ -138,6 +138,39 @@ class BenchAllTest {
     }
 
     @Test
+    void aComparisonLineSetsTheMedianRunsWithoutAndWithCheckpointsSideBySide() {
+        Correctness c = new Correctness(ordered(3, 4), ordered(3, 4));
+        Correctness bad = new Correctness(ordered(2, 4), ordered(3, 4));
+        WorkloadResult without = new WorkloadResult(Workload.W2, "flowmesh-t", 1000, 2, 0,
+                Map.of("checkpoint_ms", 0L, "taskmanagers", 2L),
+                List.of(new WorkloadResult.RunResult("a", 16.0, true, c, null, Map.of()),
+                        new WorkloadResult.RunResult("b", 15.0, true, c, null, Map.of()),
+                        new WorkloadResult.RunResult("c", 17.0, true, c, null, Map.of())));
+        WorkloadResult with = new WorkloadResult(Workload.W2, "flowmesh-t", 1000, 2, 0,
+                Map.of("checkpoint_ms", 1000L, "taskmanagers", 2L),
+                List.of(new WorkloadResult.RunResult("d", 20.0, true, c, null, Map.of()),
+                        new WorkloadResult.RunResult("e", 15.5, true, c, null, Map.of()),
+                        new WorkloadResult.RunResult("f", 16.5, true, c, null, Map.of())));
+        // medians 16.0 and 16.5 s: 16 / 16.5 = 0.9697
+        assertEquals("{\"workload\":\"W2\",\"engine\":\"flowmesh-t\",\"records\":1000,\"compare\":\"checkpoints\",\"pairs\":3,"
+                        + "\"checkpoint_ms\":1000,\"seconds_without\":16.000,\"seconds_with\":16.500,\"ratio\":0.970,"
+                        + "\"seconds_all_without\":[16.000,15.000,17.000],\"seconds_all_with\":[20.000,15.500,16.500],\"ok\":true,"
+                        + "\"parallelism\":2,\"taskmanagers\":2}",
+                WorkloadResult.comparisonLine(without, with));
+        WorkloadResult failed = new WorkloadResult(Workload.W2, "flowmesh-t", 1000, 2, 0, Map.of("checkpoint_ms", 1000L),
+                List.of(new WorkloadResult.RunResult("g", 16.0, false, bad, null, Map.of())));
+        assertTrue(WorkloadResult.comparisonLine(without, failed).contains("\"ok\":false"));
+    }
+
+    @Test
+    void compareNeedsCheckpointsAndAWorkloadThatCanRunWithout() {
+        assertEquals(2, run("bench", "W2", "--compare"));
+        assertTrue(err().contains("--compare needs --checkpoint-ms and one of W1, W2, W3"), err());
+        assertEquals(2, run("bench", "W4", "--compare", "--checkpoint-ms", "1000"));
+        assertTrue(err().contains("--compare needs --checkpoint-ms and one of W1, W2, W3"), err());
+    }
+
+    @Test
     void rowsFromRunsAndTheMedianLatencyRunByP99() {
         Correctness c = new Correctness(ordered(3, 4), ordered(3, 4));
         WorkloadResult w1 = new WorkloadResult(Workload.W1, "flowmesh-t", 1000, 2, 0, Map.of(),
