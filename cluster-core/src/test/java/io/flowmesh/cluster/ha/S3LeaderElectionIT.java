@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowmesh.cluster.config.S3Config;
+import io.flowmesh.cluster.ha.testing.RecordingContender;
 import io.flowmesh.cluster.storage.BlobStore;
 import io.flowmesh.cluster.storage.S3BlobStore;
 import io.flowmesh.cluster.storage.StorageException;
@@ -16,9 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,8 +89,8 @@ class S3LeaderElectionIT {
         String prefix = "ha-release/";
         LeaderRetrieval retrieval = S3LeaderElection.retrieval(store, prefix, "jobmanager");
         assertThat(retrieval.currentLeader()).isEmpty();
-        Recorder a = new Recorder();
-        Recorder b = new Recorder();
+        RecordingContender a = new RecordingContender();
+        RecordingContender b = new RecordingContender();
         S3LeaderElection first = new S3LeaderElection(store, prefix, "jobmanager", "host-a:1", FAST);
         S3LeaderElection second = new S3LeaderElection(store, prefix, "jobmanager", "host-b:2", FAST);
         try {
@@ -102,7 +100,7 @@ class S3LeaderElectionIT {
             assertThat(retrieval.currentLeader()).contains(new LeaderInformation(1, "host-a:1"));
             // renewals keep the lease: for three lease durations the standby gets nothing
             long renewsBefore = renewCount(prefix);
-            assertThat(b.events.poll(3 * FAST.leaseDuration().toMillis(), TimeUnit.MILLISECONDS)).isNull();
+            assertThat(b.poll(3 * FAST.leaseDuration().toMillis())).isNull();
             assertThat(renewCount(prefix)).isGreaterThan(renewsBefore + 5);
             assertThat(first.hasLeadership(1)).isTrue();
             assertThat(first.hasLeadership(2)).isFalse();
@@ -127,8 +125,8 @@ class S3LeaderElectionIT {
     void aLeaderCutOffFromS3StopsLeadingBeforeTheStandbyTakesOver() throws Exception {
         String prefix = "ha-partition/";
         Partitionable cutOff = new Partitionable(store);
-        Recorder a = new Recorder();
-        Recorder b = new Recorder();
+        RecordingContender a = new RecordingContender();
+        RecordingContender b = new RecordingContender();
         S3LeaderElection first = new S3LeaderElection(cutOff, prefix, "jobmanager", "host-a:1", FAST);
         S3LeaderElection second = new S3LeaderElection(store, prefix, "jobmanager", "host-b:2", FAST);
         try {
@@ -147,7 +145,7 @@ class S3LeaderElectionIT {
             assertThat(second.hasLeadership(2)).isTrue();
             // back online, the old leader sees the new holder and stays a standby
             cutOff.partitioned = false;
-            assertThat(a.events.poll(3 * FAST.retryPeriod().toMillis(), TimeUnit.MILLISECONDS)).isNull();
+            assertThat(a.poll(3 * FAST.retryPeriod().toMillis())).isNull();
             assertThat(S3LeaderElection.retrieval(store, prefix, "jobmanager").currentLeader()).contains(new LeaderInformation(2, "host-b:2"));
         } finally {
             first.close();
@@ -157,26 +155,6 @@ class S3LeaderElectionIT {
 
     private static long renewCount(String prefix) {
         return S3LeaderElection.parse(store.get(S3LeaderElection.leaseKey(prefix, "jobmanager")).orElseThrow()).renewCount();
-    }
-
-    private static final class Recorder implements LeaderContender {
-        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-
-        @Override
-        public void grantLeadership(long epoch) {
-            events.add("grant " + epoch);
-        }
-
-        @Override
-        public void revokeLeadership() {
-            events.add("revoke");
-        }
-
-        String next() throws InterruptedException {
-            String e = events.poll(30, TimeUnit.SECONDS);
-            assertThat(e).as("an election event within 30 s").isNotNull();
-            return e;
-        }
     }
 
     /** The real store behind a switch that makes every call fail as an unreachable S3 does. */

@@ -12,6 +12,7 @@ import io.flowmesh.cluster.ha.HighAvailabilityServices;
 import io.flowmesh.cluster.ha.LeaderElection;
 import io.flowmesh.cluster.ha.LeaderInformation;
 import io.flowmesh.cluster.ha.LeaderLocator;
+import io.flowmesh.cluster.ha.testing.RecordingContender;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

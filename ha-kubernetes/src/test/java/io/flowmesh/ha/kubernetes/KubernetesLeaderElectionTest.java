@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.flowmesh.cluster.ha.HighAvailabilityOptions;
 import io.flowmesh.cluster.ha.LeaderInformation;
 import io.flowmesh.cluster.ha.LeaderRetrieval;
+import io.flowmesh.cluster.ha.testing.RecordingContender;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.Optional;

@@ -1,14 +1,15 @@
-package io.flowmesh.ha.kubernetes;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package io.flowmesh.cluster.ha.testing;
 
 import io.flowmesh.cluster.ha.LeaderContender;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A contender that records its grants ("grant &lt;epoch&gt;") and revocations ("revoke") for a test to take in order. */
-final class RecordingContender implements LeaderContender {
+/**
+ * Test support for leader elections: a contender that records its grants ("grant &lt;epoch&gt;")
+ * and revocations ("revoke") for a test to take in order.
+ */
+public final class RecordingContender implements LeaderContender {
     private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
 
     @Override
@@ -22,14 +23,20 @@ final class RecordingContender implements LeaderContender {
     }
 
     /** The next event within {@code millis}, or null when there was none. */
-    String poll(long millis) throws InterruptedException {
+    public String poll(long millis) throws InterruptedException {
         return events.poll(millis, TimeUnit.MILLISECONDS);
     }
 
-    /** The next event, waiting up to 30 s for it. */
-    String next() throws InterruptedException {
+    /**
+     * The next event, waiting up to 30 s for it.
+     *
+     * @throws AssertionError when none came
+     */
+    public String next() throws InterruptedException {
         String e = events.poll(30, TimeUnit.SECONDS);
-        assertThat(e).as("an election event within 30 s").isNotNull();
+        if (e == null) {
+            throw new AssertionError("expected an election event within 30 s, there was none");
+        }
         return e;
     }
 }
