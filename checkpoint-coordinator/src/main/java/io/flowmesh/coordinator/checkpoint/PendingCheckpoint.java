@@ -172,23 +172,27 @@ public final class PendingCheckpoint {
         return stateSizeBytes;
     }
 
+    private long longest(java.util.function.ToLongFunction<AcknowledgeCheckpoint> timing) {
+        return acks.values().stream().mapToLong(timing).max().orElse(0);
+    }
+
     /** The longest start delay (trigger to first barrier) any subtask acknowledged, in ms. */
     public long maxStartDelayMillis() {
-        return acks.values().stream().mapToLong(AcknowledgeCheckpoint::getStartDelayMs).max().orElse(0);
+        return longest(AcknowledgeCheckpoint::getStartDelayMs);
     }
 
     /** The longest barrier alignment any subtask acknowledged, in ms. */
     public long maxAlignmentMillis() {
-        return acks.values().stream().mapToLong(AcknowledgeCheckpoint::getAlignmentDurationMs).max().orElse(0);
+        return longest(AcknowledgeCheckpoint::getAlignmentDurationMs);
     }
 
     /** The longest synchronous part (the consistent copy of the state, at the barrier) any subtask acknowledged, in ms. */
     public long maxSyncMillis() {
-        return acks.values().stream().mapToLong(AcknowledgeCheckpoint::getSyncDurationMs).max().orElse(0);
+        return longest(AcknowledgeCheckpoint::getSyncDurationMs);
     }
 
     /** The longest asynchronous part (the upload) any subtask acknowledged, in ms. */
     public long maxAsyncMillis() {
-        return acks.values().stream().mapToLong(AcknowledgeCheckpoint::getAsyncDurationMs).max().orElse(0);
+        return longest(AcknowledgeCheckpoint::getAsyncDurationMs);
     }
 }
