@@ -210,9 +210,10 @@ public class TaskCheckpoints {
             public void acknowledge(long checkpointId, List<OperatorSubtaskState> states, long sizeBytes, CheckpointTimings timings,
                     boolean endOfInput) {
                 Duration delay = config.faultInjection().stateUploadDelay();
-                if (!delay.isZero()) { // on the upload thread, after the files (if any): inline state is "uploaded" with the ack
+                if (!delay.isZero() && !states.isEmpty()) {
+                    // on the upload thread, once per state file as when every file was uploaded: inline ones "upload" with the ack
                     try {
-                        Thread.sleep(delay.toMillis());
+                        Thread.sleep(delay.toMillis() * states.size());
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;

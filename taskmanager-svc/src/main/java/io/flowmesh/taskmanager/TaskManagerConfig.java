@@ -47,8 +47,8 @@ public interface TaskManagerConfig {
      */
     interface FaultInjection {
         /**
-         * The asynchronous part of each subtask's checkpoint (its state upload, inline state included)
-         * takes this much longer: the acknowledgement waits on the upload thread; processing goes on.
+         * The asynchronous part of each subtask's checkpoint takes this much longer per state file
+         * (inline ones included): the acknowledgement waits on the upload thread; processing goes on.
          */
         @WithDefault("0s")
         Duration stateUploadDelay();
