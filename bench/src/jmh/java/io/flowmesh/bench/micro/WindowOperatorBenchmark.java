@@ -48,13 +48,7 @@ public class WindowOperatorBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        ReduceFunction<Tuple2<Long, Long>> sum = (a, b) -> Tuple2.of(a.f0, a.f1 + b.f1);
-        WindowSpec spec = new WindowSpec(TumblingEventTimeWindows.of(Duration.ofSeconds(1)), sum, null, null, 0, null);
-        io.flowmesh.api.functions.KeySelector<Tuple2<Long, Long>, Long> key = t -> t.f0;
-        OperatorSpec op = new OperatorSpec("window", "window", OperatorSpec.Kind.WINDOW, spec, key, null, null);
-        ProcessingTimeService time = new ProcessingTimeService();
-        OperatorContext context = new OperatorContext(new TaskRuntimeContext("job", "window (1/1)", 0, 1, 128, 0, Map.of()), time);
-        operator = Operators.create(op, context, new Output() {
+        operator = w2WindowOperator(new Output() {
             @Override
             public void emit(Object value, long timestamp) {
                 results++;
@@ -69,7 +63,18 @@ public class WindowOperatorBenchmark {
             @Override
             public void emitStatus(boolean idle) {}
         });
+    }
+
+    /** W2's window operator on subtask 0 of 1 (max parallelism 128), opened: 1 s tumbling event-time windows summing the value per key. */
+    static StreamOperator w2WindowOperator(Output output) throws Exception {
+        ReduceFunction<Tuple2<Long, Long>> sum = (a, b) -> Tuple2.of(a.f0, a.f1 + b.f1);
+        WindowSpec spec = new WindowSpec(TumblingEventTimeWindows.of(Duration.ofSeconds(1)), sum, null, null, 0, null);
+        io.flowmesh.api.functions.KeySelector<Tuple2<Long, Long>, Long> key = t -> t.f0;
+        OperatorSpec op = new OperatorSpec("window", "window", OperatorSpec.Kind.WINDOW, spec, key, null, null);
+        OperatorContext context = new OperatorContext(new TaskRuntimeContext("job", "window (1/1)", 0, 1, 128, 0, Map.of()), new ProcessingTimeService());
+        StreamOperator operator = Operators.create(op, context, output);
         operator.open();
+        return operator;
     }
 
     @Benchmark

@@ -12,21 +12,25 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The state file of one operator in one subtask:
+ * The state file of one operator in one subtask (version 2):
  * <pre>
  * int magic "FMST", byte version
  * int n, n × (short class id, string class name)        classes the values below name by id
+ * int c, c × string component                           the keyed components the entries name by index
  * int m, m × value                                       operator (non-keyed) state, a union list
  * int g, g × (int key group, int entries, int bytes, entries)
- *        entry = string component, key, byte k, k × value
+ *        entry = short component index, key, byte k, k × value
  * </pre>
  * Values are written by {@link DynamicSerializer} (records, POJOs, tuples, primitives; the general
  * fallback for the rest). Key groups are sections of their own so that a restore at another
- * parallelism reads the key groups it now owns and skips the others.
+ * parallelism reads the key groups it now owns and skips the others. Version 1 had no component
+ * table and named the component in every entry (a string: 10 of W2's ~55 bytes per entry); it is
+ * still read.
  */
 public final class StateFileFormat {
     private static final int MAGIC = 0x464d5354;
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    private static final byte VERSION_COMPONENT_PER_ENTRY = 1;
 
     private StateFileFormat() {}
 
@@ -39,6 +43,7 @@ public final class StateFileFormat {
         private int operatorStateCount;
         private final TreeMap<Integer, DataOutputSerializer> groups = new TreeMap<>();
         private final TreeMap<Integer, int[]> groupCounts = new TreeMap<>();
+        private final List<String> components = new ArrayList<>();
 
         /**
          * Writes with {@code serializer}, which starts a new stream here (the file carries its own
@@ -64,11 +69,20 @@ public final class StateFileFormat {
 
         /** Entries of one keyed component, written by {@code entries}. */
         public void addKeyed(String component, java.util.function.Consumer<KeyedStateComponent.EntryWriter> entries) {
+            int index = components.indexOf(component);
+            if (index < 0) {
+                if (components.size() > 0xffff) {
+                    throw new IllegalStateException("more than 65536 keyed state components in one operator");
+                }
+                index = components.size();
+                components.add(component);
+            }
+            int componentIndex = index;
             entries.accept((key, fields) -> {
                 int kg = KeyGroupRangeAssignment.assignToKeyGroup(key, maxParallelism);
                 DataOutputSerializer out = groups.computeIfAbsent(kg, g -> new DataOutputSerializer(256));
                 groupCounts.computeIfAbsent(kg, g -> new int[1])[0]++;
-                out.writeString(component);
+                out.writeShort(componentIndex);
                 value(out, key);
                 out.writeByte(fields.length);
                 for (Object f : fields) {
@@ -100,6 +114,10 @@ public final class StateFileFormat {
             for (DynamicSerializer.Definition d : definitions) {
                 out.writeShort(d.id());
                 out.writeString(d.className());
+            }
+            out.writeInt(components.size());
+            for (String c : components) {
+                out.writeString(c);
             }
             out.writeInt(operatorStateCount);
             out.write(operatorState.array(), 0, operatorState.length());
@@ -136,14 +154,18 @@ public final class StateFileFormat {
                 throw new IOException(uri + " is not a Flowmesh state file");
             }
             byte version = in.readByte();
-            if (version != VERSION) {
-                throw new IOException(uri + " has state file version " + version + "; this Flowmesh reads version " + VERSION);
+            if (version != VERSION && version != VERSION_COMPONENT_PER_ENTRY) {
+                throw new IOException(uri + " has state file version " + version + "; this Flowmesh reads versions 1 and " + VERSION);
             }
             DynamicSerializer serializer = new DynamicSerializer(classLoader, registered);
             int defs = in.readInt();
             for (int i = 0; i < defs; i++) {
                 int id = in.readShort() & 0xffff;
                 serializer.define(id, in.readString());
+            }
+            String[] components = new String[version == VERSION ? in.readInt() : 0];
+            for (int i = 0; i < components.length; i++) {
+                components[i] = in.readString();
             }
             int ops = in.readInt();
             for (int i = 0; i < ops; i++) {
@@ -159,7 +181,7 @@ public final class StateFileFormat {
                     continue;
                 }
                 for (int e = 0; e < entries; e++) {
-                    String component = in.readString();
+                    String component = version == VERSION ? components[in.readShort() & 0xffff] : in.readString();
                     Object key = serializer.deserialize(in);
                     Object[] fields = new Object[in.readByte()];
                     for (int f = 0; f < fields.length; f++) {

@@ -16,8 +16,10 @@ import org.apache.fory.config.Language;
  * The record serializer of the data path, for types known only at run time: each value starts with
  * a one-byte type tag. Boxed primitives, {@code String}, {@code byte[]}, primitive arrays,
  * {@code Object[]} and {@link Tuple2} have fixed layouts; Java records and POJOs are written field by
- * field; classes with a registered {@link RecordSerializer} use it; anything else goes to the
- * general fallback, Apache Fory. Java serialization is never used for records.
+ * field; classes with a registered {@link RecordSerializer} use it, and so does the engine's own
+ * {@link io.flowmesh.api.windowing.windows.TimeWindow} (built in: {@link TimeWindowSerializer});
+ * anything else goes to the general fallback, Apache Fory. Java serialization is never used for
+ * records.
  *
  * <p>Classes are named once per stream, not per record: a writing instance gives each class a
  * 2-byte id the first time it meets it and queues a definition (id, class name) that its owner — a
@@ -46,11 +48,17 @@ public final class DynamicSerializer implements TypeSerializer<Object> {
         this(userClassLoader, Map.of());
     }
 
-    /** @param registered serializers by class name (from {@code registerTypeSerializer}) */
+    /** @param registered serializers by class name (from {@code registerTypeSerializer}); they win over the built-in ones */
     public DynamicSerializer(ClassLoader userClassLoader, Map<String, RecordSerializer<?>> registered) {
         this.userClassLoader = userClassLoader;
-        this.registered = registered;
+        Map<String, RecordSerializer<?>> all = new HashMap<>(BUILT_IN);
+        all.putAll(registered);
+        this.registered = all;
     }
+
+    /** Serializers of engine types that reflection cannot write field by field (no no-argument constructor). */
+    private static final Map<String, RecordSerializer<?>> BUILT_IN =
+            Map.of(io.flowmesh.api.windowing.windows.TimeWindow.class.getName(), new TimeWindowSerializer());
 
     /**
      * Starts a new stream (e.g. the next state file): forgets the class ids assigned and learnt, so

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flowmesh.api.tuple.Tuple2;
+import io.flowmesh.api.windowing.windows.TimeWindow;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -200,6 +201,34 @@ class DynamicSerializerTest {
         assertThat(out.length()).isEqualTo(9);
     }
 
+
+    @Test
+    void aTimeWindowIsItsClassIdAndTwoLongsNineteenBytes() {
+        DynamicSerializer writer = new DynamicSerializer(getClass().getClassLoader());
+        DataOutputSerializer out = new DataOutputSerializer(16);
+        writer.serialize(new TimeWindow(-1000, 0x0102030405060708L), out);
+        assertThat(writer.takeDefinitions()).containsExactly(new DynamicSerializer.Definition(0, "io.flowmesh.api.windowing.windows.TimeWindow"));
+        assertThat(Arrays.copyOf(out.array(), out.length())).containsExactly(
+                13, 0, 0, // CLASS, class id 0
+                -1, -1, -1, -1, -1, -1, -4, 24, // start -1000
+                1, 2, 3, 4, 5, 6, 7, 8); // end
+        assertThat(roundTrip(java.util.Map.of(), List.of(new TimeWindow(0, 1000), new TimeWindow(-5, 5))))
+                .containsExactly(new TimeWindow(0, 1000), new TimeWindow(-5, 5));
+    }
+
+    @Test
+    void aTimeWindowWrittenByTheGeneralFallbackBeforeItHadItsOwnSerializerStillReads() {
+        // how checkpoints and savepoints of earlier versions hold a TimeWindow: FALLBACK, length, Fory's bytes
+        org.apache.fory.Fory fory = org.apache.fory.Fory.builder().withLanguage(org.apache.fory.config.Language.JAVA)
+                .withClassLoader(getClass().getClassLoader()).requireClassRegistration(false)
+                .withCompatibleMode(org.apache.fory.config.CompatibleMode.SCHEMA_CONSISTENT).build();
+        byte[] old = fory.serialize(new TimeWindow(3000, 4000));
+        DataOutputSerializer out = new DataOutputSerializer(16);
+        out.writeByte(18);
+        out.writeInt(old.length);
+        out.writeBytes(old, 0, old.length);
+        assertThat(serializer.deserialize(new DataInputDeserializer(out.array(), 0, out.length()))).isEqualTo(new TimeWindow(3000, 4000));
+    }
 
     @Test
     void readingPastTheEndIsReportedAsCorruption() {
