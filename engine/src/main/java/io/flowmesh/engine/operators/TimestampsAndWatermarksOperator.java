@@ -4,7 +4,7 @@ import io.flowmesh.api.eventtime.WatermarkStrategy;
 
 /**
  * Assigns timestamps with a {@link WatermarkStrategy} inside a chain and emits its watermarks
- * periodically ({@code pipeline.auto-watermark-interval}, 10 ms). Watermarks from upstream are
+ * periodically ({@code pipeline.auto-watermark-interval}, 2 ms). Watermarks from upstream are
  * dropped, except the final one at the end of input.
  */
 final class TimestampsAndWatermarksOperator extends AbstractStreamOperator {

@@ -35,9 +35,9 @@ public final class WatermarkGenerator {
         this.lastRecordTime = clock.currentTime();
     }
 
-    /** {@code pipeline.auto-watermark-interval} in ms (default 10; Flink: 200 — see docs/architecture.md, Event time). */
+    /** {@code pipeline.auto-watermark-interval} in ms (default 2; Flink: 200 — see docs/architecture.md, Event time). */
     public static long autoWatermarkInterval(Map<String, String> conf) {
-        String v = conf.getOrDefault("pipeline.auto-watermark-interval", "10").trim().toLowerCase(java.util.Locale.ROOT);
+        String v = conf.getOrDefault("pipeline.auto-watermark-interval", "2").trim().toLowerCase(java.util.Locale.ROOT);
         if (v.endsWith("ms")) {
             v = v.substring(0, v.length() - 2).trim();
         }
