@@ -330,9 +330,19 @@ class MetricsPrometheusIT {
         return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).path("data").path("result");
     }
 
-    /** The single value of {@code promql}; fails when the result is not exactly one sample. */
+    /**
+     * The single value of {@code promql}; fails when the result is not exactly one sample. An empty
+     * result is asked again for up to 10 s: a scrape that misses its 1 s timeout on the loaded
+     * 2-core machine marks every series of that target stale until the next one (CI once saw
+     * {@code flink_jobmanager_numRegisteredTaskManagers → []} right after the job's other series).
+     */
     private double value(String promql) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         JsonNode result = query(promql);
+        while (result.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            result = query(promql);
+        }
         assertThat(result).as(promql + " → " + result).hasSize(1);
         return Double.parseDouble(result.get(0).path("value").get(1).asText());
     }
